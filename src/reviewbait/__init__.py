@@ -1,0 +1,7 @@
+"""reviewbait: detect posts that offer something of value in exchange for reviews or ratings."""
+
+from reviewbait.detector import Detector, Evidence, Verdict
+
+__version__ = "0.1.0"
+
+__all__ = ["Detector", "Evidence", "Verdict", "__version__"]

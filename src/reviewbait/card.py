@@ -1,0 +1,117 @@
+"""Render ``MODEL_CARD.md`` from the manifest, so the card can never drift from the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+__all__ = ["render_card", "write_card"]
+
+
+def _row(*cells: Any) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def render_card(manifest: dict[str, Any]) -> str:
+    m = manifest["metrics"]
+    lines = [
+        "# Model card: reviewbait",
+        "",
+        "Generated from `manifest.json` by `reviewbait train`; do not edit by hand.",
+        "",
+        "## What it does",
+        "Scores how likely a post offers something of value in exchange for writing, changing or",
+        "removing a review or rating (review solicitation, see `../shared/LABELING.md`), and names",
+        "the kind (`category`) and whether the offer requires a positive review.",
+        "",
+        "## Artifact",
+        _row("field", "value"),
+        _row("---", "---"),
+        _row("version", manifest.get("model_version")),
+        _row("artifact", f"`{manifest.get('artifact')}` ({manifest.get('size_bytes', 0) / 1e6:.1f} MB)"),
+        _row("sha256", f"`{manifest.get('sha256')}`"),
+        _row("data sha256", f"`{manifest.get('data_sha256')}`"),
+        _row("seed", manifest.get("seed")),
+        _row("command", f"`{manifest.get('command')}`"),
+        _row("training time", f"{manifest.get('training_seconds')} s"),
+    ]
+    for name, version in sorted(manifest.get("versions", {}).items()):
+        lines.append(_row(name, version))
+    lines += [
+        "",
+        "## Training data",
+        f"Hand-written corpus in `data/` (see `data/README.md`): {manifest['data']['train_rows']} train rows "
+        f"(+ {manifest['data']['augmented_train_rows']} machine-obfuscated copies, training only), "
+        f"{manifest['data']['test_rows']} test rows, split grouped by near-duplicates.",
+        "",
+        "## Operating points",
+        manifest.get("threshold_choice", ""),
+        "",
+        _row("name", "threshold"),
+        _row("---", "---"),
+    ]
+    lines += [_row(f"`{k}`", v) for k, v in manifest["thresholds"].items()]
+    lines += ["", "## Test split", ""]
+    lines.append(_row("operating point", "PR-AUC", "precision", "recall", "F1", "flag rate"))
+    lines.append(_row("---", "---", "---", "---", "---", "---"))
+    for name, t in m["test"].items():
+        lines.append(_row(f"`{name}`", t["pr_auc"], t["precision"], t["recall"], t["f1"], t["flag_rate"]))
+    balanced = m["test"]["balanced"]
+    lines += [
+        "",
+        "Per language at `balanced`:",
+        "",
+        _row("language", "n", "precision", "recall", "F1"),
+        _row("---", "---", "---", "---", "---"),
+    ]
+    for lang, v in balanced["per_language"].items():
+        lines.append(_row(lang, v["n"], v["precision"], v["recall"], v["f1"]))
+    lines += [
+        "",
+        "Per category at `balanced` (positive categories: F1 of that category against all negatives;",
+        "negative categories: share wrongly flagged):",
+        "",
+        _row("category", "n", "recall", "F1", "false-positive rate"),
+        _row("---", "---", "---", "---", "---"),
+    ]
+    for category, v in balanced["per_category"].items():
+        if "f1" in v:
+            lines.append(_row(category, v["positives"], v["recall"], v["f1"], ""))
+        else:
+            lines.append(_row(category, v["n"], "", "", v["false_positive_rate"]))
+    heads = m["heads"]
+    lines += [
+        "",
+        f"Category head on test positives: accuracy {heads['category_accuracy']}, macro-F1 "
+        f"{heads['category_macro_f1']}; sentiment-condition head accuracy {heads['sentiment_accuracy']} (n={heads['n']}).",
+        "",
+        "## Real text: SMS Spam Collection",
+    ]
+    sms = m.get("sms_spam_collection")
+    if sms:
+        lines += [
+            f"{sms['ham']} ham and {sms['spam']} spam SMS ({sms['source']}):",
+            "",
+            _row("operating point", "ham flagged", "spam flagged"),
+            _row("---", "---", "---"),
+        ]
+        lines += [_row(f"`{k}`", sms[k]["ham_flag_rate"], sms[k]["spam_flag_rate"]) for k in manifest["thresholds"]]
+    else:
+        lines.append("Not measured (../shared/corpora was not present at training time).")
+    lines += [
+        "",
+        "## Limitations",
+        "- Trained on a hand-written corpus of a few thousand posts in seven languages; real",
+        "  platforms differ. Measure on your own labeled posts (`reviewbait evaluate`) before relying on it.",
+        "- Texts that name no review act at all (no review, rating, stars or review platform, in any",
+        "  supported language or disguise) are never flagged: the gate scores them 0.",
+        '- Code words with no review vocabulary ("you know the drill") are beyond it.',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_card(directory: Path, manifest: dict[str, Any]) -> Path:
+    path = directory / "MODEL_CARD.md"
+    path.write_text(render_card(manifest), encoding="utf-8")
+    return path

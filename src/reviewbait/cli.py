@@ -1,0 +1,163 @@
+"""Command line: a thin layer over the library. ``reviewbait --help`` lists the commands.
+
+Each command's help text is its function's docstring, so the two cannot drift apart.
+Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["COMMANDS", "main"]
+
+
+class UsageError(Exception):
+    """Bad input or usage: printed as one line, exit code 2."""
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=None, help="model directory (default: the bundled model)")
+    parser.add_argument(
+        "--threshold",
+        default="balanced",
+        help="operating point: 'balanced' (best F1), 'precise' (precision >= 0.97) or a number in [0, 1]",
+    )
+    parser.add_argument(
+        "--trusted-model", action="store_true", help="load a model without a recorded checksum (runs its code)"
+    )
+
+
+def _load_detector(args: argparse.Namespace) -> Any:
+    from reviewbait.detector import Detector
+
+    return Detector.load(args.model, threshold=args.threshold, trusted=args.trusted_model)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Rebuild the model from data/ (seeded, deterministic) and write artifact, manifest and card.
+
+    Example: reviewbait train -o models/
+    """
+    from reviewbait.train import SEED, train_and_save
+
+    command = "reviewbait train" + (f" -o {args.output}" if args.output != "models" else "")
+    manifest = train_and_save(args.output, seed=args.seed if args.seed is not None else SEED, command=command)
+    test = manifest["metrics"]["test"]
+    print(f"wrote {Path(args.output) / manifest['artifact']} (sha256 {manifest['sha256'][:16]}...)")
+    for name, metrics in test.items():
+        print(
+            f"  {name:9s} threshold={manifest['thresholds'][name]:.3f} PR-AUC={metrics['pr_auc']} "
+            f"precision={metrics['precision']} recall={metrics['recall']} F1={metrics['f1']}"
+        )
+    print(f"  trained in {manifest['training_seconds']} s")
+    return 0
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    """Validate the labeled corpus, print its counts, and optionally rewrite the fixed split.
+
+    Example: reviewbait corpus --stats
+    """
+    from reviewbait.corpus import data_dir, load_corpus, load_split, make_split
+    from reviewbait.datasheet import counts_markdown
+
+    corpus = load_corpus()
+    if args.write_split:
+        make_split(corpus).to_csv(data_dir() / "split.csv", index=False)
+        print(f"wrote {data_dir() / 'split.csv'}")
+    print(counts_markdown(load_split(corpus)))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Print the verdict for one text with its evidence highlighted.
+
+    Example: reviewbait explain "Leave 5 stars and get a free phone case!"
+    """
+    from reviewbait.explain import render_verdict
+
+    detector = _load_detector(args)
+    text = args.text if args.text != "-" else sys.stdin.read()
+    verdict = detector.check(text)
+    if args.json:
+        print(json.dumps(_verdict_dict(verdict), ensure_ascii=False, indent=2))
+    else:
+        print(render_verdict(text, verdict, color=sys.stdout.isatty() and not args.no_color))
+    return 0
+
+
+def _verdict_dict(verdict: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(verdict)
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], Callable[[argparse.ArgumentParser], None]]] = {}
+
+
+def _setup_train(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--output", default="models", help="directory for artifact, manifest and card")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the recorded one)")
+
+
+def _setup_corpus(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stats", action="store_true", help="print the counts table (default)")
+    p.add_argument("--write-split", action="store_true", help="recompute data/split.csv (changes the test set!)")
+
+
+def _setup_explain(p: argparse.ArgumentParser) -> None:
+    p.add_argument("text", help="the text to explain, or - to read it from standard input")
+    p.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    p.add_argument("--no-color", action="store_true", help="mark evidence with [brackets] instead of colour")
+    _add_model_options(p)
+
+
+COMMANDS.update(
+    {
+        "train": (cmd_train, _setup_train),
+        "corpus": (cmd_corpus, _setup_corpus),
+        "explain": (cmd_explain, _setup_explain),
+    }
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from reviewbait import __version__
+
+    parser = argparse.ArgumentParser(prog="reviewbait", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"reviewbait {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (func, setup) in COMMANDS.items():
+        doc = (func.__doc__ or "").strip()
+        p = sub.add_parser(
+            name, help=doc.splitlines()[0], description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        setup(p)
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("reviewbait: interrupted", file=sys.stderr)
+        return 130
+    except UsageError as exc:
+        print(f"reviewbait: error: {exc}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"reviewbait: error: {message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

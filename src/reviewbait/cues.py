@@ -1,0 +1,883 @@
+"""Interpretable signals of review solicitation, per language, with evidence spans.
+
+A solicitation joins an *incentive* to a *review act* through an *exchange*
+(``../LABELING.md``). The cue finder looks for each part, plus the signals that sharpen or
+argue against a flag: a sentiment condition ("5 stars", "好评"), removal or editing of a
+review, off-platform contact, a reporting or news voice, and an incentive disclosure.
+Patterns run on normalized text (see :mod:`reviewbait.normalize`) and every hit is mapped
+back to the original text, so a moderator sees the words that were actually written.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from reviewbait.normalize import NormalizedText, normalize
+
+__all__ = ["CUE_KINDS", "LANGUAGES", "Cue", "CueFinder", "cue_feature_names", "cue_features", "find_cues"]
+
+CUE_KINDS = (
+    "incentive",
+    "review",
+    "exchange",
+    "sentiment",
+    "removal",
+    "contact",
+    "reporting",
+    "disclosure",
+)
+LANGUAGES = ("en", "es", "de", "fr", "pt", "it", "zh")
+
+_MONEY = (
+    r"(?:us|c|a|r)?[$€£¥₹]\s?\d[\d.,]*k?",
+    r"\d[\d.,]*\s?(?:[$€£¥₹]|usd|eur|euros?|dollars?|bucks|reais|pesos|gbp|chf|mxn|brl|rmb|元|块钱?)",
+)
+
+# Fragments are regular expressions over casefolded, normalized text. Latin-script
+# fragments are wrapped in word boundaries; Chinese ones are not (no spaces in Chinese).
+LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
+    "common": {
+        "incentive": (*_MONEY, r"paypal", r"venmo", r"cash ?app", r"zelle", r"pix", r"gift ?cards?", r"money"),
+        "review": (
+            r"amazon",
+            r"best ?buy",
+            r"google(?: maps| reviews?| business| play)?",
+            r"yelp",
+            r"trip ?advisor",
+            r"trust ?pilot",
+            r"app ?store",
+            r"play ?store",
+            r"etsy",
+            r"walmart",
+            r"ebay",
+            r"booking(?:\.com)?",
+            r"airbnb",
+            r"temu",
+            r"aliexpress",
+            r"shopee",
+            r"mercado ?li(?:bre|vre)",
+            r"trusted ?shops",
+            r"g2",
+            r"capterra",
+            r"fiverr",
+            r"star(?: star){2,}",
+            r"\d(?:[.,]\d)? ?stars?",
+            r"\d ?\*",
+        ),
+        "exchange": (r"→", r"=>", r"->", r"=", r"r4r", r"screenshots?", r"ss"),
+        "sentiment": (r"5 ?\*", r"5 ?stars?", r"star star star star star", r"5/5", r"10/10"),
+        "removal": (r"(?:1|2) ?stars?", r"1 ?\*"),
+        "contact": (r"whats ?app", r"telegram", r"t\.me/\S+", r"wechat", r"signal", r"discord", r"\+?\d[\d -]{8,}\d"),
+        "reporting": (r"ftc", r"cma", r"16 cfr", r"dmcc"),
+        "disclosure": (r"#ad", r"#gifted", r"#sponsored", r"#publi", r"#werbung", r"#anzeige"),
+    },
+    "en": {
+        "incentive": (
+            r"chances? (?:to|of) win(?:ning)?",
+            r"win(?:s|ning|ner|ners)?",
+            r"won",
+            r"prizes?",
+            r"giveaways?",
+            r"give ?away",
+            r"sweepstakes?",
+            r"raffles?",
+            r"(?:prize |lucky )?draws?",
+            r"free(?:bies?)?",
+            r"gifts?",
+            r"e-?gifts?",
+            r"vouchers?",
+            r"coupons?",
+            r"(?:promo|discount|coupon) codes?",
+            r"discounts?",
+            r"\d+ ?% ?off",
+            r"off your next",
+            r"refund(?:s|ed|ing)?",
+            r"reimburse(?:d|ment|ments)?",
+            r"money back",
+            r"cash ?back",
+            r"cash",
+            r"paid",
+            r"pay(?:s|ing|out|outs)?",
+            r"payments?",
+            r"commissions?",
+            r"rewards?",
+            r"points?",
+            r"coins?",
+            r"gems?",
+            r"credits?",
+            r"bonus(?:es)?",
+            r"upgrades?",
+            r"(?:extended )?warranty",
+            r"complimentary",
+            r"on the house",
+            r"desserts?",
+            r"drinks?",
+            r"compensat(?:e|ed|ion)",
+            r"perks?",
+            r"unlock(?:s|ed)?",
+            r"samples?",
+            r"(?:i'?ll|i will|we'?ll) review (?:yours|your)",
+            r"review (?:yours|back)",
+            r"return the favou?r",
+            r"review swaps?",
+            r"swaps?",
+            r"mutual",
+            r"each other'?s?",
+            r"bucks",
+            r"salary",
+            r"earn(?:ing|ings)?",
+            r"per (?:review|rating|task)",
+        ),
+        "review": (
+            r"reviews?",
+            r"reviewed",
+            r"reviewing",
+            r"reviewers?",
+            r"rat(?:e|es|ed|ing|ings)",
+            r"(?:five|four|one|two|three)[- ]?stars?",
+            r"star ratings?",
+            r"testimonials?",
+            r"feedback",
+            r"write[- ]?ups?",
+            r"r4r",
+            r"recommendations?",
+        ),
+        "exchange": (
+            r"in exchange (?:for|of)",
+            r"in return(?: for)?",
+            r"for a chance",
+            r"to (?:enter|win)",
+            r"entr(?:y|ies)",
+            r"enter(?:ed)?",
+            r"when you",
+            r"once you",
+            r"once (?:the|your) review",
+            r"after (?:you |your |the |a )?(?:\w+ )?(?:review|rating|feedback)",
+            r"send (?:us|me) (?:a |the |your )?(?:screenshot|link|proof|profile)",
+            r"proof",
+            r"to claim",
+            r"claim(?:ed)?",
+            r"to receive",
+            r"to get",
+            r"(?:you|u)(?:'ll| will)? (?:get|receive|earn)",
+            r"(?:we|i)(?:'ll| will| can) (?:send|refund|give|pay|reimburse|ship|mail|leave|review|do)",
+            r"for (?:every|each|any) (?:\w+ )?(?:review|rating)",
+            r"for (?:your|a|an|leaving|writing|posting|giving|the) (?:\w+ )?(?:review|rating|stars?)",
+            r"for (?:leaving|writing|posting|giving)",
+            r"if you",
+            r"qualif(?:y|ies|ied)",
+            r"in order to",
+            r"upon",
+            r"swap",
+            r"exchange",
+            r"review for review",
+            r"sub for sub",
+            r"just (?:leave|write|post)",
+            r"all you (?:have|need) to do",
+        ),
+        "sentiment": (
+            r"five[- ]?stars?",
+            r"positive (?:review|rating|feedback)s?",
+            r"good (?:review|rating|feedback)s?",
+            r"great (?:review|rating)s?",
+            r"glowing",
+            r"happy with",
+            r"satisfied",
+            r"full stars?",
+            r"top rating",
+            r"highest rating",
+            r"only if you (?:love|like)",
+        ),
+        "removal": (
+            r"(?:delete|remove|take down|edit|update|change|revise|retract|withdraw|amend|modify)(?:s|d|ing)?"
+            r" (?:\w+ ){0,3}(?:review|rating|feedback|comment)s?",
+            r"(?:one|two)[- ]?stars?",
+            r"negative (?:review|rating|feedback)s?",
+            r"bad (?:review|rating)s?",
+            r"take (?:it|that|this) down",
+            r"taken down",
+            r"remove it",
+            r"delete it",
+        ),
+        "contact": (
+            r"dm",
+            r"d\.m",
+            r"pm",
+            r"inbox",
+            r"(?:message|msg|text|email|ping) me",
+            r"hmu",
+            r"contact (?:me|us)",
+            r"dm me",
+            r"reach out",
+            r"link in bio",
+        ),
+        "reporting": (
+            r"reported",
+            r"report(?:ing|s)?",
+            r"according to",
+            r"said",
+            r"says",
+            r"regulators?",
+            r"fined?",
+            r"fines",
+            r"lawsuits?",
+            r"sued",
+            r"polic(?:y|ies)",
+            r"prohibit(?:s|ed)?",
+            r"bann?ed",
+            r"against (?:the )?(?:rules|tos|terms|policy)",
+            r"violat(?:e|es|ed|ion|ing)",
+            r"scam(?:s|mer|mers|my)?",
+            r"beware",
+            r"warning",
+            r"offered me",
+            r"asked me to",
+            r"tried to",
+            r"illegal",
+            r"unlawful",
+            r"stud(?:y|ies)",
+            r"research(?:ers)?",
+            r"article",
+            r"news",
+            r"journalists?",
+            r"investigation",
+            r"spokes(?:person|man|woman)",
+            r"complain(?:t|ts|ed)?",
+            r"psa",
+            r"flagged",
+            r"is this legit",
+            r"anyone else",
+            r"they offered",
+            r"fake reviews?",
+            r"incentivi[sz]ed",
+            r"consumers?",
+            r"rule",
+        ),
+        "disclosure": (
+            r"(?:i )?received (?:this|it|the product)(?: \w+){0,3} (?:for free|free|at no cost|complimentary)",
+            r"(?:in exchange|in return) for (?:my|an|this) (?:honest|unbiased)",
+            r"honest (?:review|opinion)",
+            r"unbiased (?:review|opinion)",
+            r"vine",
+            r"gifted",
+            r"sponsored",
+            r"not paid",
+            r"my own opinions?",
+            r"opinions are my own",
+        ),
+    },
+    "es": {
+        "incentive": (
+            r"sorteos?",
+            r"sorteamos",
+            r"gana(?:r|s|dor|dores)?",
+            r"ganá",
+            r"premios?",
+            r"gratis",
+            r"gratuit[oa]s?",
+            r"regal(?:o|os|amos|a)",
+            r"tarjetas? regalo",
+            r"cup[oó]n(?:es)?",
+            r"c[oó]digos? de descuento",
+            r"descuentos?",
+            r"\d+ ?% de descuento",
+            r"reembols(?:o|os|amos|ar|ado|ada)",
+            r"devol(?:vemos|ución|verte)",
+            r"te devuelvo",
+            r"dinero",
+            r"pagos?",
+            r"pagamos",
+            r"te pago",
+            r"comisi[oó]n(?:es)?",
+            r"puntos",
+            r"monedas",
+            r"vales?",
+            r"bonos?",
+            r"recompensas?",
+            r"postres?",
+            r"bebidas?",
+            r"muestras?",
+        ),
+        "review": (
+            r"reseñas?",
+            r"resenas?",
+            r"opini[oó]n(?:es)?",
+            r"valoraci[oó]n(?:es)?",
+            r"valor(?:a|ar|anos|as|en)",
+            r"calificaci[oó]n(?:es)?",
+            r"califica(?:r|nos)?",
+            r"estrellas?",
+            r"comentarios?",
+            r"puntuaci[oó]n",
+            r"recomendaci[oó]n",
+        ),
+        "exchange": (
+            r"a cambio de",
+            r"por (?:dejar|escribir|publicar|tu|su|cada)",
+            r"al dejar",
+            r"(?:tras|después de|despues de|luego de) (?:la |tu |su |dejar |recibir )?(?:la )?(?:reseña|valoración|opinión|compra)",
+            r"para participar",
+            r"capturas?(?: de pantalla)?",
+            r"pantallazo",
+            r"env[ií]a(?:nos|me)?",
+            r"m[aá]nda(?:nos|me)",
+            r"te (?:devolvemos|reembolsamos|enviamos|regalamos|damos|pago)",
+            r"recibir[aá]s",
+            r"recibe",
+            r"obt[eé]n",
+            r"consigue",
+            r"reseña por reseña",
+            r"intercambio",
+            r"mutuo",
+        ),
+        "sentiment": (
+            r"(?:5|cinco) estrellas",
+            r"reseñas? positivas?",
+            r"opini[oó]n(?:es)? positivas?",
+            r"buena (?:reseña|valoración|opinión|calificación)",
+            r"valoraci[oó]n positiva",
+        ),
+        "removal": (
+            r"(?:eliminar|borrar|quitar|cambiar|modificar|editar|retirar)(?:la|lo)? (?:la |tu |su |esa )?(?:reseña|valoración|opinión|calificación|comentario)",
+            r"reseñas? negativas?",
+            r"(?:1|una) estrella",
+            r"mala (?:reseña|valoración)",
+        ),
+        "contact": (r"md", r"mp", r"(?:por |al )privado", r"escr[ií]beme", r"wasap", r"inbox"),
+        "reporting": (
+            r"denunci(?:a|ó|ar|é|aron)",
+            r"seg[uú]n",
+            r"multad?as?",
+            r"sanci[oó]n",
+            r"estafas?",
+            r"ojo con",
+            r"me ofreci(?:eron|ó)",
+            r"ilegal",
+            r"informe",
+            r"profeco",
+            r"noticias?",
+            r"cuidado",
+        ),
+        "disclosure": (
+            r"(?:me|nos) (?:lo |la )?(?:regalaron|enviaron|mandaron)",
+            r"opini[oó]n (?:honesta|sincera)",
+            r"reseña (?:honesta|sincera)",
+            r"colaboraci[oó]n",
+        ),
+    },
+    "pt": {
+        "incentive": (
+            r"sorteios?",
+            r"sorteamos",
+            r"ganh(?:e|ar|ou|ador|adores|a)",
+            r"pr[eêé]mios?",
+            r"gr[aá]tis",
+            r"gratuit[oa]s?",
+            r"brindes?",
+            r"presentes?",
+            r"vale[- ]presente",
+            r"cupo(?:m|ns)",
+            r"cupão",
+            r"descontos?",
+            r"reembols(?:o|amos|ar|ado)",
+            r"devolvemos",
+            r"dinheiro",
+            r"pagamentos?",
+            r"pagamos",
+            r"comiss(?:ão|ões)",
+            r"pontos",
+            r"moedas",
+            r"recompensas?",
+            r"cashback",
+        ),
+        "review": (
+            r"avalia(?:ção|ções|r|cao)",
+            r"avali(?:e|ou|em|a)",
+            r"resenhas?",
+            r"coment[aá]rios?",
+            r"estrelas?",
+            r"nota (?:5|máxima|10|alta)",
+            r"reclame aqui",
+        ),
+        "exchange": (
+            r"em troca de",
+            r"por (?:avaliar|cada avaliação|sua avaliação|deixar)",
+            r"(?:após|apos|depois d[aeo]) (?:a |sua )?(?:avaliação|compra)",
+            r"prints?",
+            r"para participar",
+            r"mand(?:a|e) (?:o )?print",
+            r"envie",
+            r"voc[eê] recebe",
+            r"receba",
+            r"a cada",
+            r"trocas?",
+        ),
+        "sentiment": (
+            r"(?:5|cinco) estrelas",
+            r"avalia(?:ção|ções) positivas?",
+            r"nota máxima",
+            r"nota 5",
+            r"boa avaliação",
+        ),
+        "removal": (
+            r"(?:apagar|excluir|remover|alterar|mudar|editar|retirar|tirar)(?: a| sua| essa)? (?:avaliação|reclamação|comentário|nota)",
+            r"avalia(?:ção|ções) negativas?",
+            r"(?:1|uma) estrela",
+        ),
+        "contact": (r"pv", r"chama no (?:pv|direct|whats|zap)", r"direct", r"inbox", r"zap"),
+        "reporting": (
+            r"den[uú]ncias?",
+            r"segundo",
+            r"multas?",
+            r"procon",
+            r"golpes?",
+            r"reportagem",
+            r"cuidado",
+            r"me ofereceram",
+            r"ilegal",
+            r"senacon",
+            r"not[ií]cias?",
+        ),
+        "disclosure": (
+            r"recebi (?:o produto |este produto |esse produto )?(?:de graça|gratuitamente|grátis)",
+            r"opinião sincera",
+            r"avaliação sincera",
+            r"parceria",
+            r"recebido",
+        ),
+    },
+    "de": {
+        "incentive": (
+            r"gewinnspiele?",
+            r"gewinn(?:e|en|t|er)?",
+            r"verlos(?:ung|en|t)",
+            r"preise?",
+            r"gratis",
+            r"kostenlos(?:e|en)?",
+            r"umsonst",
+            r"geschenke?",
+            r"gutschein(?:e|code)?",
+            r"rabatt(?:code)?",
+            r"rückerstattung",
+            r"(?:zurück)?erstatt(?:ung|en|et)",
+            r"geld zurück",
+            r"bezahl(?:ung|t|en)",
+            r"provision",
+            r"punkte",
+            r"münzen",
+            r"prämien?",
+            r"belohnung",
+            r"vergütung",
+            r"\d+ ?% rabatt",
+        ),
+        "review": (
+            r"bewertung(?:en)?",
+            r"bewert(?:e|en|et)",
+            r"rezension(?:en)?",
+            r"rezensier(?:en|t)",
+            r"sternen?",
+            r"erfahrungsbericht",
+            r"kundenmeinung",
+        ),
+        "exchange": (
+            r"im austausch",
+            r"gegen (?:eine |ihre |deine )?(?:bewertung|rezension)",
+            r"für (?:eine|ihre|deine|jede) (?:\w+ )?(?:bewertung|rezension)",
+            r"nach (?:der |ihrer |deiner |erfolgter )?(?:bewertung|rezension)",
+            r"um teilzunehmen",
+            r"pro (?:bewertung|rezension)",
+            r"erhalten sie",
+            r"erhältst du",
+            r"bekommst du",
+            r"bekommen sie",
+            r"wir erstatten",
+            r"schicken sie uns",
+            r"schick uns",
+            r"tausch",
+            r"gegenseitig",
+        ),
+        "sentiment": (
+            r"(?:5|fünf)[- ]?sterne",
+            r"positive (?:bewertung|rezension)(?:en)?",
+            r"gute (?:bewertung|rezension)(?:en)?",
+        ),
+        "removal": (
+            r"(?:bewertung|rezension) (?:zu )?(?:löschen|entfernen|ändern|anpassen|zurückziehen|überarbeiten)",
+            r"(?:löschen|entfernen|ändern) sie (?:bitte )?(?:ihre|die) (?:bewertung|rezension)",
+            r"negative (?:bewertung|rezension)(?:en)?",
+            r"(?:1|ein)[- ]stern",
+        ),
+        "contact": (r"pn", r"schreib(?:t)? mir", r"privatnachricht"),
+        "reporting": (
+            r"laut",
+            r"bericht(?:et|en)",
+            r"abmahnung",
+            r"verbraucherzentrale",
+            r"bussgeld",
+            r"urteil",
+            r"betrug",
+            r"vorsicht",
+            r"warnung",
+            r"gericht",
+            r"unlauter",
+            r"verboten",
+            r"wettbewerbszentrale",
+            r"gemeldet",
+        ),
+        "disclosure": (
+            r"(?:kostenlos|gratis|unentgeltlich) (?:zur verfügung gestellt|erhalten|bekommen)",
+            r"ehrliche (?:meinung|bewertung)",
+            r"unabhängige (?:meinung|bewertung)",
+            r"werbung",
+            r"anzeige",
+            r"produkttest",
+        ),
+    },
+    "fr": {
+        "incentive": (
+            r"jeu[- ]concours",
+            r"concours",
+            r"gagn(?:er|ez|e|ant|ants)",
+            r"tirage au sort",
+            r"lots?",
+            r"cadeaux?",
+            r"gratuit(?:e|s|es|ement)?",
+            r"offert(?:e|s|es)?",
+            r"bons? d'achat",
+            r"cartes? cadeaux?",
+            r"codes? promo",
+            r"réductions?",
+            r"remises?",
+            r"rembours(?:é|ée|er|ement|ons|és)",
+            r"argent",
+            r"commissions?",
+            r"pièces",
+            r"récompenses?",
+            r"\d+ ?% de réduction",
+            r"boissons?",
+        ),
+        "review": (
+            r"avis",
+            r"commentaires?",
+            r"not(?:e|er|ez)",
+            r"évaluations?",
+            r"évaluer",
+            r"étoiles?",
+            r"témoignages?",
+        ),
+        "exchange": (
+            r"en échange (?:d'un|de|d')",
+            r"contre (?:un|votre|ton) avis",
+            r"après (?:votre |ton |l')?avis",
+            r"captures? d'écran",
+            r"pour participer",
+            r"pour chaque avis",
+            r"par avis",
+            r"(?:vous |tu )?recevre(?:z|s)",
+            r"recevez",
+            r"on vous rembourse",
+            r"nous vous rembourserons",
+            r"envoyez(?:-nous)?",
+            r"échange d'avis",
+        ),
+        "sentiment": (r"(?:5|cinq) étoiles", r"avis positifs?", r"bons? avis", r"avis favorables?"),
+        "removal": (
+            r"(?:supprimer|retirer|modifier|changer|enlever) (?:votre |ton |l'|cet |son )?(?:avis|commentaire|note)",
+            r"avis négatifs?",
+            r"mauvais avis",
+            r"(?:1|une) étoile",
+        ),
+        "contact": (r"mp", r"en privé", r"écri(?:vez|s)[- ]moi", r"message privé"),
+        "reporting": (
+            r"selon",
+            r"dgccrf",
+            r"amendes?",
+            r"arnaques?",
+            r"signalée?",
+            r"attention",
+            r"illégale?",
+            r"interdite?",
+            r"enquête",
+            r"article",
+            r"sanctionn(?:é|ée)",
+        ),
+        "disclosure": (
+            r"(?:reçu|offert) gratuitement",
+            r"produit offert",
+            r"avis honnête",
+            r"en toute honnêteté",
+            r"partenariat",
+            r"collaboration commerciale",
+        ),
+    },
+    "it": {
+        "incentive": (
+            r"concors(?:o|i)",
+            r"vinc(?:i|ere|ita|itore|itori)",
+            r"premi(?:o)?",
+            r"estrazione",
+            r"omaggi(?:o)?",
+            r"gratis",
+            r"gratuit(?:o|a|i|e|amente)",
+            r"regal(?:o|i)",
+            r"buon(?:o|i)(?: sconto| regalo| amazon)?",
+            r"codice sconto",
+            r"sconti?",
+            r"\d+ ?% di sconto",
+            r"rimbors(?:o|i|are|ato|iamo)",
+            r"soldi",
+            r"commissione",
+            r"punti",
+            r"monete",
+            r"ricompensa",
+            r"caffè",
+        ),
+        "review": (
+            r"recension(?:e|i)",
+            r"recensire",
+            r"recensit(?:o|a)",
+            r"valutazion(?:e|i)",
+            r"stelle",
+            r"voto",
+            r"giudizio",
+        ),
+        "exchange": (
+            r"in cambio (?:di|della)",
+            r"dopo (?:la |aver lasciato la )?recensione",
+            r"per partecipare",
+            r"per ogni recensione",
+            r"a recensione",
+            r"riceverai",
+            r"ricevi",
+            r"ti rimborsiamo",
+            r"invia(?:ci|mi)",
+            r"scambio",
+        ),
+        "sentiment": (
+            r"(?:5|cinque) stelle",
+            r"recensione positiva",
+            r"recensioni positive",
+            r"buona recensione",
+            r"voto (?:massimo|pieno)",
+        ),
+        "removal": (
+            r"(?:cancellare|rimuovere|modificare|togliere|eliminare|ritirare) (?:la |tua |sua |quella )?(?:recensione|valutazione)",
+            r"recensione negativa",
+            r"(?:1|una) stella",
+        ),
+        "contact": (r"scrivimi", r"in privato", r"pvt"),
+        "reporting": (
+            r"secondo",
+            r"agcm",
+            r"antitrust",
+            r"multat?a?",
+            r"truffa",
+            r"segnalat(?:o|a)",
+            r"attenzione",
+            r"sanzion(?:e|i|ata)",
+            r"illegale",
+            r"denuncia",
+        ),
+        "disclosure": (
+            r"ricevuto (?:gratuitamente|in omaggio|gratis)",
+            r"prodotto (?:fornito|ricevuto) gratuitamente",
+            r"recensione onesta",
+            r"opinione sincera",
+            r"collaborazione",
+        ),
+    },
+    "zh": {
+        "incentive": (
+            r"返现",
+            r"返钱",
+            r"返款",
+            r"返还",
+            r"红包",
+            r"现金",
+            r"抽奖",
+            r"奖品",
+            r"中奖",
+            r"免费",
+            r"赠品",
+            r"送",
+            r"礼品",
+            r"礼物",
+            r"优惠券",
+            r"券",
+            r"折扣",
+            r"打折",
+            r"退款",
+            r"全额退",
+            r"佣金",
+            r"积分",
+            r"金币",
+            r"奖励",
+            r"立减",
+            r"有礼",
+            r"福利",
+            r"返",
+        ),
+        "review": (
+            r"评价",
+            r"好评",
+            r"评论",
+            r"点评",
+            r"晒图",
+            r"追评",
+            r"五星",
+            r"星",
+            r"打分",
+            r"评分",
+            r"口碑",
+            r"大众点评",
+            r"淘宝",
+            r"京东",
+            r"美团",
+            r"拼多多",
+            r"天猫",
+            r"小红书",
+            r"应用商店",
+        ),
+        "exchange": (
+            r"即可",
+            r"就送",
+            r"可领",
+            r"领取",
+            r"截图",
+            r"互评",
+            r"每条",
+            r"每个",
+            r"联系客服",
+            r"凭",
+            r"给好评",
+            r"再返",
+            r"换",
+        ),
+        "sentiment": (r"好评", r"五星", r"5星", r"满分", r"全五星"),
+        "removal": (r"删差评", r"删除评价", r"删评", r"修改评价", r"改评", r"差评", r"中评", r"撤销"),
+        "contact": (r"加微信", r"微信", r"vx", r"v信", r"私信", r"私聊", r"加群", r"qq", r"扫码"),
+        "reporting": (
+            r"据",
+            r"报道",
+            r"市场监管",
+            r"罚款",
+            r"违法",
+            r"举报",
+            r"曝光",
+            r"记者",
+            r"消费者",
+            r"投诉",
+            r"警惕",
+            r"骗局",
+            r"提醒",
+        ),
+        "disclosure": (r"免费试用", r"商家赠送", r"真实评价", r"客观评价"),
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue found in a text. ``start``/``end`` index the ORIGINAL text."""
+
+    kind: str
+    language: str
+    start: int
+    end: int
+    text: str
+    norm_start: int
+    norm_end: int
+
+
+def _compile(kind: str) -> re.Pattern[str]:
+    groups = []
+    for lang, kinds in LEXICON.items():
+        fragments = kinds.get(kind, ())
+        if not fragments:
+            continue
+        body = "|".join(sorted(fragments, key=len, reverse=True))
+        if lang == "zh":
+            groups.append(f"(?P<{lang}>{body})")
+        else:
+            groups.append(rf"(?P<{lang}>(?<!\w)(?:{body})(?!\w))")
+    return re.compile("|".join(groups))
+
+
+class CueFinder:
+    """Finds cues of every kind; compiled once, safe to share between threads."""
+
+    def __init__(self) -> None:
+        self.patterns = {kind: _compile(kind) for kind in CUE_KINDS}
+
+    def find(self, normalized: NormalizedText) -> list[Cue]:
+        cues: list[Cue] = []
+        text = normalized.text
+        original = normalized.original
+        for kind, pattern in self.patterns.items():
+            for m in pattern.finditer(text):
+                start, end = normalized.original_span(m.start(), m.end())
+                cues.append(Cue(kind, m.lastgroup or "common", start, end, original[start:end], m.start(), m.end()))
+        cues.sort(key=lambda c: (c.norm_start, c.norm_end))
+        return cues
+
+
+_FINDER: CueFinder | None = None
+
+
+def _finder() -> CueFinder:
+    global _FINDER
+    if _FINDER is None:
+        _FINDER = CueFinder()
+    return _FINDER
+
+
+def find_cues(text: str | NormalizedText) -> list[Cue]:
+    """All cues in ``text``, sorted by position, with spans into the original text."""
+    normalized = text if isinstance(text, NormalizedText) else normalize(text)
+    return _finder().find(normalized)
+
+
+_NEAR = 120  # characters: an incentive this close to a review act is probably tied to it
+_PAIRS = (
+    ("incentive", "review"),
+    ("review", "exchange"),
+    ("incentive", "exchange"),
+    ("sentiment", "incentive"),
+    ("removal", "incentive"),
+    ("contact", "incentive"),
+    ("reporting", "review"),
+    ("disclosure", "review"),
+)
+
+
+def cue_feature_names() -> list[str]:
+    names = [f"count_{kind}" for kind in CUE_KINDS]
+    names += [f"near_{a}_{b}" for a, b in _PAIRS]
+    names += ["triple_near", "triple_anywhere", "log_length"]
+    return names
+
+
+def _near(a: list[int], b: list[int]) -> float:
+    if not a or not b:
+        return 0.0
+    return 1.0 if min(abs(x - y) for x in a for y in b) <= _NEAR else 0.5
+
+
+def cue_features(normalized: NormalizedText, cues: list[Cue]) -> list[float]:
+    """Numeric features from the cues of one text, in the order of :func:`cue_feature_names`."""
+    positions: dict[str, list[int]] = {kind: [] for kind in CUE_KINDS}
+    for cue in cues:
+        positions[cue.kind].append((cue.norm_start + cue.norm_end) // 2)
+    row = [math.log1p(len(positions[kind])) for kind in CUE_KINDS]
+    row += [_near(positions[a][:50], positions[b][:50]) for a, b in _PAIRS]
+    inc, rev, exc = positions["incentive"][:50], positions["review"][:50], positions["exchange"][:50]
+    triple_near = 0.0
+    if inc and rev and exc:
+        for r in rev:
+            if any(abs(r - i) <= _NEAR for i in inc) and any(abs(r - e) <= _NEAR for e in exc):
+                triple_near = 1.0
+                break
+    row += [triple_near, 1.0 if (inc and rev and exc) else 0.0, math.log1p(len(normalized.text)) / 10.0]
+    return row

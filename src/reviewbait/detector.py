@@ -1,0 +1,268 @@
+"""The public face: load a verified model once, then score texts, one or many.
+
+``Detector`` holds no mutable state after construction, so one instance can serve many
+threads. It is not a scikit-learn estimator and does not reuse their method names; the
+fitted pipeline stays reachable as ``detector.pipeline``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from reviewbait.artifact import load_model
+from reviewbait.cues import find_cues
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from reviewbait.model import SolicitationModel
+
+__all__ = ["EVIDENCE_KINDS", "Detector", "Evidence", "Verdict"]
+
+# Evidence shown to a moderator, in this order; the reporting and disclosure cues argue
+# against a flag and are shown too, so a reviewer sees why a post was let through.
+EVIDENCE_KINDS = ("incentive", "review", "exchange", "sentiment", "removal", "contact", "reporting", "disclosure")
+MAX_EVIDENCE = 16
+Errors = Literal["raise", "coerce"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A cue in the text: ``text == original[start:end]``."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The detector's answer for one text."""
+
+    probability: float
+    is_solicitation: bool
+    category: str | None
+    sentiment_conditioned: bool
+    evidence: tuple[Evidence, ...]
+    threshold: float
+
+    def evidence_summary(self, max_per_kind: int = 2) -> str:
+        """Short readable evidence: ``incentive: "free phone"; review: "review ... on Best Buy"``."""
+        parts = []
+        for kind in EVIDENCE_KINDS:
+            quotes = [e.text.replace("\n", " ").strip() for e in self.evidence if e.kind == kind]
+            seen: list[str] = []
+            for quote in quotes:
+                if quote and quote.lower() not in (s.lower() for s in seen):
+                    seen.append(quote if len(quote) <= 60 else quote[:57] + "...")
+            if seen:
+                parts.append(f"{kind}: " + ", ".join(f'"{q}"' for q in seen[:max_per_kind]))
+        return "; ".join(parts)
+
+
+def _clean_texts(texts: Any, errors: Errors) -> tuple[list[str], np.ndarray]:
+    """Texts as str, and a mask of the items that were not text (scored 0 under coerce)."""
+    if isinstance(texts, str):
+        raise TypeError("expected a sequence of texts, got a single str; use check() for one text")
+    if errors not in ("raise", "coerce"):
+        raise ValueError(f"errors must be 'raise' or 'coerce', got {errors!r}")
+    items = list(texts)
+    cleaned: list[str] = []
+    invalid = np.zeros(len(items), dtype=bool)
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            cleaned.append(item)
+            continue
+        if errors == "raise":
+            raise TypeError(
+                f"text at index {index} is {type(item).__name__}, not str; "
+                "fix the input or pass errors='coerce' to score it as empty"
+            )
+        cleaned.append("")
+        invalid[index] = True
+    return cleaned, invalid
+
+
+class Detector:
+    """Scores texts for review solicitation with a verified model.
+
+    >>> detector = Detector.load()
+    >>> detector.check("5 stars = $10 gift card, DM me your review screenshot").is_solicitation
+    True
+    """
+
+    def __init__(
+        self,
+        model: SolicitationModel,
+        *,
+        threshold: str | float = "balanced",
+        manifest: dict[str, Any] | None = None,
+    ) -> None:
+        self._model = model
+        self.manifest: dict[str, Any] = manifest or {}
+        self.threshold = self.resolve_threshold(threshold)
+
+    @classmethod
+    def load(
+        cls, path: str | Path | None = None, *, threshold: str | float = "balanced", trusted: bool = False
+    ) -> Detector:
+        """Load the bundled model (or the one at ``path``) after checking its SHA-256.
+
+        ``threshold`` is an operating point name (``"balanced"``, ``"precise"``) or a number in
+        [0, 1]. ``trusted=True`` skips the checksum requirement for a model without manifest;
+        only use it for files you made yourself (unpickling runs code).
+        """
+        model, manifest = load_model(path, trusted=trusted)
+        return cls(model, threshold=threshold, manifest=manifest)
+
+    @property
+    def pipeline(self) -> Any:
+        """The fitted scikit-learn pipeline (features → calibrated classifier)."""
+        return self._model.pipeline
+
+    @property
+    def operating_points(self) -> dict[str, float]:
+        return dict(self._model.thresholds)
+
+    def resolve_threshold(self, threshold: str | float | None) -> float:
+        """A threshold from a name or a number; ``None`` means this detector's own."""
+        if threshold is None:
+            return self.threshold
+        if isinstance(threshold, str):
+            if threshold in self._model.thresholds:
+                return float(self._model.thresholds[threshold])
+            try:
+                threshold = float(threshold)
+            except ValueError:
+                names = ", ".join(sorted(self._model.thresholds))
+                raise ValueError(f"unknown operating point {threshold!r}; use one of {names} or a number") from None
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be an operating point name or a number in [0, 1], got {threshold!r}")
+        return float(threshold)
+
+    def probabilities(self, texts: Iterable[Any], *, errors: Errors = "raise") -> np.ndarray:
+        """Calibrated probabilities, one per text, as a float64 array: the fastest path."""
+        cleaned, _ = _clean_texts(texts, errors)
+        probabilities, _ = self._model.score(cleaned)
+        return probabilities
+
+    def check(self, text: str, *, threshold: str | float | None = None) -> Verdict:
+        """Verdict for one text, with evidence; raises ``TypeError`` if it is not a str."""
+        if not isinstance(text, str):
+            raise TypeError(f"text at index 0 is {type(text).__name__}, not str")
+        return self.check_many([text], threshold=threshold)[0]
+
+    def check_many(
+        self, texts: Iterable[Any], *, threshold: str | float | None = None, errors: Errors = "raise"
+    ) -> list[Verdict]:
+        """Verdicts for many texts, in order: always a list."""
+        cleaned, _ = _clean_texts(texts, errors)
+        cut = self.resolve_threshold(threshold)
+        probabilities, details = self._model.score(cleaned, with_details=True)
+        verdicts = []
+        for position, probability in enumerate(probabilities.tolist()):
+            flagged = probability >= cut and probability > 0.0
+            normalized = details["normalized"].get(position)
+            evidence: tuple[Evidence, ...] = ()
+            if normalized is not None:
+                evidence = _evidence(normalized, details["best_span"][position])
+            verdicts.append(
+                Verdict(
+                    probability=probability,
+                    is_solicitation=flagged,
+                    category=details["category"].get(position) if flagged else None,
+                    sentiment_conditioned=bool(details["sentiment"].get(position, False)) if flagged else False,
+                    evidence=evidence,
+                    threshold=cut,
+                )
+            )
+        return verdicts
+
+    def score_frame(
+        self,
+        frame: pd.DataFrame,
+        text_column: str,
+        *,
+        threshold: str | float | None = None,
+        prefix: str = "reviewbait_",
+        evidence: bool = True,
+    ) -> pd.DataFrame:
+        """A copy of ``frame`` with score columns appended; every original column is kept.
+
+        Added: ``{prefix}probability``, ``{prefix}flag`` (0/1), ``{prefix}category``,
+        ``{prefix}sentiment_conditioned`` (0/1) and ``{prefix}evidence`` (short text).
+        Missing or non-text cells score 0. A pure function of the frame, so Dask's
+        ``map_partitions`` can call it.
+        """
+        if text_column not in frame.columns:
+            columns = ", ".join(map(str, frame.columns))
+            raise KeyError(f"text column {text_column!r} not found; available columns: {columns}")
+        names = {k: f"{prefix}{k}" for k in ("probability", "flag", "category", "sentiment_conditioned", "evidence")}
+        clash = [n for n in names.values() if n in frame.columns]
+        if clash:
+            raise ValueError(f"columns {clash} already exist in the input; choose another prefix")
+        scored = self.score_columns(frame[text_column].tolist(), threshold=threshold, evidence=evidence)
+        out = frame.copy()
+        for key, values in scored.items():
+            out[names[key]] = values
+        return out
+
+    def score_columns(
+        self, values: Iterable[Any], *, threshold: str | float | None = None, evidence: bool = True
+    ) -> dict[str, Any]:
+        """The added columns for a batch of cells: the shared core of files, frames and Dask.
+
+        Cells that are not text (None, NaN, numbers) score 0. Category, sentiment and the
+        evidence summary are filled for flagged rows only (empty string / 0 otherwise); the
+        evidence of flagged rows is computed on that small subset, keeping the batch path fast.
+        Returns ``probability`` (float64 array), ``flag`` and ``sentiment_conditioned`` (int8
+        arrays), ``category`` and ``evidence`` (lists of str).
+        """
+        texts = [v if isinstance(v, str) else "" for v in values]
+        cut = self.resolve_threshold(threshold)
+        probability = self.probabilities(texts)
+        flag = ((probability >= cut) & (probability > 0)).astype(np.int8)
+        category = [""] * len(texts)
+        sentiment = np.zeros(len(texts), dtype=np.int8)
+        summary = [""] * len(texts)
+        flagged = np.flatnonzero(flag).tolist()
+        if flagged:
+            verdicts = self.check_many([texts[i] for i in flagged], threshold=0.0)
+            for i, verdict in zip(flagged, verdicts, strict=True):
+                category[i] = verdict.category or ""
+                sentiment[i] = int(verdict.sentiment_conditioned)
+                if evidence:
+                    summary[i] = verdict.evidence_summary()
+        return {
+            "probability": np.round(probability, 6),
+            "flag": flag,
+            "category": category,
+            "sentiment_conditioned": sentiment,
+            "evidence": summary,
+        }
+
+
+def _evidence(normalized: Any, best_span: tuple[int, int]) -> tuple[Evidence, ...]:
+    """Cues inside the best-scoring unit of the text, as spans of the original text."""
+    lo, hi = best_span
+    found = [c for c in find_cues(normalized) if c.norm_start >= lo and c.norm_end <= hi]
+    rank = {kind: i for i, kind in enumerate(EVIDENCE_KINDS)}
+    found.sort(key=lambda c: (rank.get(c.kind, 99), c.norm_start))
+    evidence: list[Evidence] = []
+    seen: set[tuple[str, int, int]] = set()
+    for cue in found:
+        key = (cue.kind, cue.start, cue.end)
+        if key in seen or cue.end <= cue.start:
+            continue
+        seen.add(key)
+        evidence.append(Evidence(cue.kind, cue.text, cue.start, cue.end))
+        if len(evidence) >= MAX_EVIDENCE:
+            break
+    evidence.sort(key=lambda e: (e.start, rank.get(e.kind, 99)))
+    return tuple(evidence)

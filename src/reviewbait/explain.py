@@ -1,0 +1,52 @@
+"""Render a verdict for a person: the text with its evidence marked, then the numbers."""
+
+from __future__ import annotations
+
+from reviewbait.detector import Verdict
+
+__all__ = ["highlight", "render_verdict"]
+
+_COLORS = {
+    "incentive": "\033[1;33m",
+    "review": "\033[1;36m",
+    "exchange": "\033[1;35m",
+    "sentiment": "\033[1;32m",
+    "removal": "\033[1;31m",
+    "contact": "\033[1;34m",
+    "reporting": "\033[2m",
+    "disclosure": "\033[2m",
+}
+_RESET = "\033[0m"
+
+
+def highlight(text: str, verdict: Verdict, *, color: bool = False) -> str:
+    """``text`` with each evidence span marked: colour on a terminal, else ``[span]{kind}``."""
+    spans = sorted(verdict.evidence, key=lambda e: (e.start, -e.end))
+    out: list[str] = []
+    pos = 0
+    for ev in spans:
+        if ev.start < pos:  # overlaps a span already marked
+            continue
+        out.append(text[pos : ev.start])
+        if color:
+            out.append(f"{_COLORS.get(ev.kind, '')}{text[ev.start : ev.end]}{_RESET}")
+        else:
+            out.append(f"[{text[ev.start : ev.end]}]{{{ev.kind}}}")
+        pos = ev.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def render_verdict(text: str, verdict: Verdict, *, color: bool = False) -> str:
+    label = "SOLICITATION" if verdict.is_solicitation else "not flagged"
+    lines = [
+        f"{label}  probability={verdict.probability:.3f}  threshold={verdict.threshold:.3f}",
+    ]
+    if verdict.is_solicitation:
+        lines.append(f"category={verdict.category}  sentiment_conditioned={verdict.sentiment_conditioned}")
+    lines.append("")
+    lines.append(highlight(text, verdict, color=color))
+    if verdict.evidence:
+        lines.append("")
+        lines.append("evidence: " + verdict.evidence_summary(max_per_kind=4))
+    return "\n".join(lines)

@@ -1,0 +1,129 @@
+"""The scikit-learn transformer that turns raw texts into model features.
+
+One transformer owns the whole text side: de-obfuscation, word and character n-grams of
+the normalized text, and the interpretable cue features. Keeping it in one estimator means
+the fitted pipeline is a single object that clones, pickles and explains itself
+(``get_feature_names_out``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+from reviewbait.cues import cue_feature_names, cue_features, find_cues
+from reviewbait.normalize import NormalizedText, normalize
+
+__all__ = ["SolicitationFeatures", "as_text_list"]
+
+
+def as_text_list(X: Any) -> list[str]:
+    """Accept a list, tuple, 1-D array, pandas Series or single-column frame of strings."""
+    if isinstance(X, str):
+        raise TypeError("expected a sequence of texts, got a single str; wrap it in a list")
+    if hasattr(X, "ndim") and getattr(X, "ndim", 1) == 2:
+        if X.shape[1] != 1:
+            raise ValueError(f"expected one column of texts, got {X.shape[1]} columns")
+        X = X.iloc[:, 0] if hasattr(X, "iloc") else np.asarray(X)[:, 0]
+    texts = list(X)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text at index {i} is {type(text).__name__}, not str")
+    return texts
+
+
+class SolicitationFeatures(TransformerMixin, BaseEstimator):
+    """Word + character TF-IDF of de-obfuscated text, plus weighted cue features.
+
+    Parameters
+    ----------
+    word_ngram_range, char_ngram_range : n-gram ranges of the two TF-IDF blocks.
+    max_word_features, max_char_features : vocabulary caps (keep the artifact small).
+    min_df : minimum document frequency for both vocabularies.
+    cue_weight : scale of the cue block relative to the unit-norm TF-IDF blocks.
+    """
+
+    def __init__(
+        self,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] = (2, 5),
+        max_word_features: int | None = 30000,
+        max_char_features: int | None = 60000,
+        min_df: int = 2,
+        cue_weight: float = 1.0,
+    ) -> None:
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.max_word_features = max_word_features
+        self.max_char_features = max_char_features
+        self.min_df = min_df
+        self.cue_weight = cue_weight
+
+    def fit(self, X: Iterable[str], y: Any = None) -> SolicitationFeatures:
+        texts = [n.text for n in self._normalize(X)]
+        self.word_vectorizer_ = TfidfVectorizer(
+            analyzer="word",
+            ngram_range=self.word_ngram_range,
+            token_pattern=r"(?u)\b\w+\b|[$€£¥%→=]",
+            min_df=self.min_df,
+            max_features=self.max_word_features,
+            sublinear_tf=True,
+            lowercase=False,
+            dtype=np.float32,
+        ).fit(texts)
+        self.char_vectorizer_ = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.char_ngram_range,
+            min_df=self.min_df,
+            max_features=self.max_char_features,
+            sublinear_tf=True,
+            lowercase=False,
+            dtype=np.float32,
+        ).fit(texts)
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
+        check_is_fitted(self, ["word_vectorizer_", "char_vectorizer_"])
+        return self.transform_normalized(self._normalize(X))
+
+    def transform_normalized(self, normalized: Sequence[NormalizedText]) -> sp.csr_matrix:
+        """Transform texts that were already normalized (the detector reuses them for evidence)."""
+        check_is_fitted(self, ["word_vectorizer_", "char_vectorizer_"])
+        texts = [n.text for n in normalized]
+        cue_block = np.array([cue_features(n, find_cues(n)) for n in normalized], dtype=np.float32).reshape(
+            len(texts), len(cue_feature_names())
+        )
+        return sp.hstack(
+            [
+                self.word_vectorizer_.transform(texts),
+                self.char_vectorizer_.transform(texts),
+                sp.csr_matrix(cue_block * np.float32(self.cue_weight)),
+            ],
+            format="csr",
+            dtype=np.float32,
+        )
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        check_is_fitted(self, ["word_vectorizer_", "char_vectorizer_"])
+        word = [f"word__{n}" for n in self.word_vectorizer_.get_feature_names_out()]
+        char = [f"char__{n}" for n in self.char_vectorizer_.get_feature_names_out()]
+        cue = [f"cue__{n}" for n in cue_feature_names()]
+        return np.asarray(word + char + cue, dtype=object)
+
+    @staticmethod
+    def _normalize(X: Any) -> list[NormalizedText]:
+        return [normalize(t) for t in as_text_list(X)]
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = True
+        return tags

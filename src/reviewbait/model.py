@@ -1,0 +1,119 @@
+"""The fitted model as one object, and how it scores texts.
+
+Scoring is shared by training (to choose thresholds on out-of-fold scores exactly as they
+will be produced in use) and by :class:`reviewbait.Detector`:
+
+1. the gate (:mod:`reviewbait.gate`) drops texts that name no review act: probability 0;
+2. each remaining text becomes *units*: the whole text and, when it is long, overlapping
+   windows, so an offer buried in a long post is not diluted by the rest;
+3. every unit is featurized and scored; a text's probability is its best unit's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from reviewbait.gate import candidate_mask
+from reviewbait.normalize import NormalizedText, normalize
+
+__all__ = ["SolicitationModel", "Units", "make_units"]
+
+WINDOW_CHARS = 360
+WINDOW_STRIDE = 180
+
+
+@dataclass(frozen=True, slots=True)
+class Units:
+    """The scoring units of a batch: ``owner[i]`` is the text that unit ``i`` comes from."""
+
+    units: list[NormalizedText]
+    owner: np.ndarray
+    span: list[tuple[int, int]]  # normalized-text span of each unit within its text
+
+
+def make_units(normalized: Sequence[NormalizedText], positions: Sequence[int] | None = None) -> Units:
+    """Whole texts plus overlapping windows of long ones."""
+    units: list[NormalizedText] = []
+    owner: list[int] = []
+    spans: list[tuple[int, int]] = []
+    if positions is None:
+        positions = range(len(normalized))
+    for position, norm in zip(positions, normalized, strict=True):
+        n = len(norm.text)
+        units.append(norm)
+        owner.append(position)
+        spans.append((0, n))
+        if n > WINDOW_CHARS + WINDOW_STRIDE // 2:
+            for start in range(0, n - WINDOW_STRIDE, WINDOW_STRIDE):
+                end = min(start + WINDOW_CHARS, n)
+                units.append(
+                    NormalizedText(norm.text[start:end], norm.starts[start:end], norm.ends[start:end], norm.original)
+                )
+                owner.append(position)
+                spans.append((start, end))
+    return Units(units, np.asarray(owner, dtype=np.int64), spans)
+
+
+@dataclass
+class SolicitationModel:
+    """Everything the detector needs, pickled as one artifact.
+
+    ``pipeline`` is the fitted scikit-learn pipeline (features → calibrated classifier);
+    the two heads read the same features and are fitted on positive rows only.
+    """
+
+    pipeline: Pipeline
+    category_classifier: Any
+    sentiment_classifier: Any
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def features(self) -> Any:
+        return self.pipeline.named_steps["features"]
+
+    @property
+    def classifier(self) -> Any:
+        return self.pipeline.named_steps["classifier"]
+
+    def score(self, texts: Sequence[str], *, with_details: bool = False) -> tuple[np.ndarray, dict[str, Any]]:
+        """Probabilities for ``texts`` (all str), and, on request, what produced each one.
+
+        Details, for the texts that passed the gate: ``normalized`` (position → NormalizedText),
+        ``best_span`` (position → normalized span of the best unit), ``category`` and
+        ``sentiment`` (position → head output, computed on the best unit).
+        """
+        n = len(texts)
+        probabilities = np.zeros(n, dtype=np.float64)
+        details: dict[str, Any] = {"normalized": {}, "best_span": {}, "category": {}, "sentiment": {}}
+        if n == 0:
+            return probabilities, details
+        candidates = np.flatnonzero(candidate_mask(list(texts)))
+        if candidates.size == 0:
+            return probabilities, details
+        normalized = [normalize(texts[i]) for i in candidates.tolist()]
+        units = make_units(normalized, candidates.tolist())
+        X = self.features.transform_normalized(units.units)
+        unit_p = self.classifier.predict_proba(X)[:, 1]
+        # best unit per text: sort by (owner, -p) and keep the first of each owner
+        order = np.lexsort((-unit_p, units.owner))
+        owners_sorted = units.owner[order]
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = owners_sorted[1:] != owners_sorted[:-1]
+        best_units = order[first]
+        probabilities[units.owner[best_units]] = unit_p[best_units]
+        if with_details:
+            details["normalized"] = dict(zip(candidates.tolist(), normalized, strict=True))
+            best_X = X[best_units]
+            categories = self.category_classifier.predict(best_X)
+            sentiment = self.sentiment_classifier.predict_proba(best_X)[:, 1]
+            for k, unit in enumerate(best_units.tolist()):
+                position = int(units.owner[unit])
+                details["best_span"][position] = units.span[unit]
+                details["category"][position] = str(categories[k])
+                details["sentiment"][position] = bool(sentiment[k] >= 0.5)
+        return probabilities, details

@@ -1,0 +1,406 @@
+"""Undo what evaders do to text, keeping a map from every output character back to the input.
+
+Solicitations are written to slip past keyword filters: ``r3v1ew``, ``R**fund``,
+``r e v i e w``, Cyrillic look-alikes, zero-width joiners, ``5⭐ = 🎁``. The model and the
+cue finder read the *normalized* text, while moderators must see evidence in the *original*
+text, so every step here records, for each output character, the span of input characters it
+came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["NormalizedText", "normalize", "normalize_text"]
+
+# Characters that render as nothing (or nearly) and are used to split keywords.
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
+    "\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06"
+    "\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0"
+)
+
+# Cyrillic and Greek letters that look like Latin ones (after casefolding).
+_HOMOGLYPHS = {
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "ё": "e",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "ѕ": "s",
+    "і": "i",
+    "ї": "i",
+    "ј": "j",
+    "ԁ": "d",
+    "һ": "h",
+    "ԛ": "q",
+    "ԝ": "w",
+    "ɡ": "g",
+    "ʀ": "r",
+    "ᴠ": "v",
+    "ᴀ": "a",
+    "ʙ": "b",
+    "ᴄ": "c",
+    "ᴅ": "d",
+    "ᴇ": "e",
+    "ꜰ": "f",
+    "ʜ": "h",
+    "ɪ": "i",
+    "ᴊ": "j",
+    "ᴋ": "k",
+    "ʟ": "l",
+    "ᴍ": "m",
+    "ɴ": "n",
+    "ᴏ": "o",
+    "ᴘ": "p",
+    "ǫ": "q",
+    "ꜱ": "s",
+    "ᴛ": "t",
+    "ᴜ": "u",
+    "ᴡ": "w",
+    "ʏ": "y",
+    "ᴢ": "z",
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "ω": "w",
+    "γ": "y",
+    "ϲ": "c",
+    "ɑ": "a",
+}
+_HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
+
+# Emoji and symbols that stand for words in solicitations ("5⭐ = 🎁", "📝 → 💸").
+_EMOJI_WORDS = {
+    **dict.fromkeys("⭐🌟★☆✩✪✫✬✭✮✯✰🌠", "star"),
+    **dict.fromkeys("🎁🎀", "gift"),
+    **dict.fromkeys("💸💵💰💴💶💷💲🤑🪙", "money"),
+    "📝": "review",
+    "✍": "write",
+    "🆓": "free",
+    "💳": "card",
+    "🎫": "voucher",
+    "🎟": "voucher",
+    "🏆": "prize",
+    "🔁": "swap",
+    "🔄": "swap",
+    "🧾": "receipt",
+    "📸": "screenshot",
+    "📷": "screenshot",
+}
+
+# Leetspeak substitutes for letters.
+_LEET = {
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "8": "b",
+    "9": "g",
+    "@": "a",
+    "$": "s",
+    "!": "i",
+    "|": "l",
+    "€": "e",
+    "+": "t",
+}
+# At the edge of a word only these are read as letters: "fr33", "$ave"; never "mate10", "b4", "wow!".
+_EDGE_LEET = frozenset("3@$€")
+
+# Words that evaders split or mask most; used to rejoin "re-fund" and to fill "R**fund".
+KEYWORDS = (
+    "review",
+    "reviews",
+    "refund",
+    "refunds",
+    "rating",
+    "ratings",
+    "reward",
+    "rewards",
+    "paypal",
+    "voucher",
+    "coupon",
+    "discount",
+    "amazon",
+    "feedback",
+    "stars",
+    "giftcard",
+    "cashback",
+    "reimbursement",
+    "reimburse",
+    "testimonial",
+    "trustpilot",
+    "google",
+    "free",
+    "gift",
+    "cash",
+    "money",
+    "reseña",
+    "reseñas",
+    "reembolso",
+    "valoración",
+    "avaliação",
+    "avaliacao",
+    "bewertung",
+    "rezension",
+    "rückerstattung",
+    "gutschein",
+    "remboursement",
+    "rembourse",
+    "recensione",
+    "recensioni",
+    "rimborso",
+    "gratis",
+    "commission",
+    "giveaway",
+    "prize",
+)
+
+_SEPARATORS = " .-_*·|/~•"
+_SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-_*·|/~•]){2,}[^\W\d_](?![^\W\d_])")
+_REPEATS = re.compile(r"(\S)\1{2,}")
+_SPACES = re.compile(r"\s{2,}")
+_TOKEN = re.compile(r"[\w@$!|€+*#•]+")
+_MASKED = re.compile(r"[^\W\d_]+(?:[*#•_]+[^\W\d_]*)+")
+_WORD = re.compile(r"\w+")
+
+
+def _rejoin_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    sep = r"[ .\-_*·|/~•]{0,2}"
+    alternatives = sorted({w for w in words if len(w) >= 5}, key=len, reverse=True)
+    body = "|".join(sep.join(re.escape(ch) for ch in w) for w in alternatives)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+_REJOIN = _rejoin_pattern(KEYWORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """Normalized text plus, per character, the span of the original text it came from."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    original: str
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of the normalized text to the original text."""
+        if not self.text or end <= start:
+            return (0, 0)
+        start = max(0, min(start, len(self.text) - 1))
+        end = max(start + 1, min(end, len(self.text)))
+        return (self.starts[start], self.ends[end - 1])
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    """NFKC + casefold of one character; whitespace and control characters become a space."""
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cs", "Co", "Cn") or ch.isspace():
+        return " "
+    emoji_word = _EMOJI_WORDS.get(ch)
+    if emoji_word is not None:
+        return f" {emoji_word} "
+    return unicodedata.normalize("NFKC", ch).casefold()
+
+
+_ASCII_CONTROL = {i: " " for i in range(32) if i not in (10,)} | {10: " ", 127: " "}
+
+
+def _fold(text: str) -> tuple[list[str], list[int], list[int]]:
+    """First pass: per-character folding with the original span of each output character."""
+    if text.isascii():
+        folded = text.translate(_ASCII_CONTROL).lower()
+        n = len(folded)
+        return list(folded), list(range(n)), list(range(1, n + 1))
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _INVISIBLE:
+            continue
+        if unicodedata.category(ch) in ("Mn", "Me") and chars:
+            composed = unicodedata.normalize("NFC", chars[-1] + ch)
+            if len(composed) == 1:
+                chars[-1] = composed
+                ends[-1] = i + 1
+            continue  # a stray combining mark (strike-through, keycap) carries no letter
+        for out in _fold_char(ch):
+            chars.append(out)
+            starts.append(i)
+            ends.append(i + 1)
+    return chars, starts, ends
+
+
+Piece = tuple[str, int, int]  # replacement text, and the [from, to) span of the current string
+Rewriter = Callable[[re.Match[str]], list[Piece] | None]
+
+
+def _rewrite(
+    chars: list[str], starts: list[int], ends: list[int], pattern: re.Pattern[str], fn: Rewriter
+) -> tuple[list[str], list[int], list[int]]:
+    """Apply ``fn`` to every match of ``pattern``, carrying original spans along."""
+    text = "".join(chars)
+    out_c: list[str] = []
+    out_s: list[int] = []
+    out_e: list[int] = []
+    pos = 0
+    changed = False
+    for m in pattern.finditer(text):
+        pieces = fn(m)
+        if pieces is None:
+            continue
+        changed = True
+        out_c.extend(chars[pos : m.start()])
+        out_s.extend(starts[pos : m.start()])
+        out_e.extend(ends[pos : m.start()])
+        for piece, a, b in pieces:
+            for ch in piece:
+                out_c.append(ch)
+                out_s.append(starts[a])
+                out_e.append(ends[b - 1])
+        pos = m.end()
+    if not changed:
+        return chars, starts, ends
+    out_c.extend(chars[pos:])
+    out_s.extend(starts[pos:])
+    out_e.extend(ends[pos:])
+    return out_c, out_s, out_e
+
+
+def _homoglyphs(m: re.Match[str]) -> list[Piece] | None:
+    token = m.group()
+    if not any(ch in _HOMOGLYPHS for ch in token):
+        return None
+    has_latin = any("a" <= ch <= "z" for ch in token)
+    all_confusable = all(ch in _HOMOGLYPHS or not ch.isalpha() for ch in token)
+    if not (has_latin or all_confusable):
+        return None  # a real Russian or Greek word, not a disguise
+    return [(ch.translate(_HOMOGLYPH_TABLE), m.start() + i, m.start() + i + 1) for i, ch in enumerate(token)]
+
+
+def _letters_only(m: re.Match[str]) -> list[Piece] | None:
+    if not any(ch in _SEPARATORS for ch in m.group()):
+        return None
+    return [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in _SEPARATORS]
+
+
+def _squeeze_repeats(m: re.Match[str]) -> list[Piece]:
+    return [(m.group(1), m.start(), m.start() + 1), (m.group(1), m.start() + 1, m.end())]
+
+
+def _squeeze_spaces(m: re.Match[str]) -> list[Piece]:
+    return [(" ", m.start(), m.end())]
+
+
+def _is_subsequence(needle: str, haystack: str) -> bool:
+    it = iter(haystack)
+    return all(ch in it for ch in needle)
+
+
+@lru_cache(maxsize=4096)
+def _unmask(token: str) -> str | None:
+    """Fill a masked word ("r**fund", "rev#ew") with the keyword it must be, if any."""
+    letters = "".join(ch for ch in token if ch.isalpha())
+    if len(letters) < 3:
+        return None
+    best = None
+    for word in KEYWORDS:
+        if word[0] != letters[0] or abs(len(word) - len(token)) > 1:
+            continue
+        if token[-1].isalpha() and word[-1] != token[-1]:
+            continue
+        if _is_subsequence(letters, word) and (best is None or len(word) > len(best)):
+            best = word
+    return best
+
+
+def _masked(m: re.Match[str]) -> list[Piece] | None:
+    word = _unmask(m.group())
+    if word is None:
+        return None
+    return [(word, m.start(), m.end())]
+
+
+def _leet(m: re.Match[str]) -> list[Piece] | None:
+    token = m.group()
+    if not any(ch in _LEET for ch in token) or not any(ch.isalpha() for ch in token):
+        return None
+    n = len(token)
+    alpha = [ch.isalpha() for ch in token]
+    first = alpha.index(True)
+    last = n - 1 - alpha[::-1].index(True)
+    out = list(token)
+    changed = False
+    for i, ch in enumerate(token):
+        if ch not in _LEET:
+            continue
+        interior = first < i < last
+        # edge runs: only when they touch a letter and consist of unambiguous substitutes
+        if not interior:
+            run = token[last + 1 :] if i > last else token[:first]
+            if not run or len(run) > 3 or not all(c in _EDGE_LEET for c in run):
+                continue
+        out[i] = _LEET[ch]
+        changed = True
+    if not changed:
+        return None
+    return [(c, m.start() + i, m.start() + i + 1) for i, c in enumerate(out)]
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalize ``text`` for matching, with a map back to the original characters.
+
+    Steps: NFKC + casefold, invisible characters dropped, emoji read as words, homoglyphs
+    mapped to Latin, masked keywords filled in, leetspeak inside words decoded, spaced or
+    dotted letters and split keywords joined, runs of 3+ equal characters cut to 2, white
+    space collapsed. Numbers such as "5 stars" or "$10" are left as they are.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"normalize() expects str, got {type(text).__name__}")
+    chars, starts, ends = _fold(text)
+    if not text.isascii():
+        chars, starts, ends = _rewrite(chars, starts, ends, _WORD, _homoglyphs)
+    chars, starts, ends = _rewrite(chars, starts, ends, _MASKED, _masked)
+    chars, starts, ends = _rewrite(chars, starts, ends, _TOKEN, _leet)
+    chars, starts, ends = _rewrite(chars, starts, ends, _SPACED_LETTERS, _letters_only)
+    chars, starts, ends = _rewrite(chars, starts, ends, _REJOIN, _letters_only)
+    chars, starts, ends = _rewrite(chars, starts, ends, _REPEATS, _squeeze_repeats)
+    chars, starts, ends = _rewrite(chars, starts, ends, _SPACES, _squeeze_spaces)
+    # strip leading/trailing space
+    lo, hi = 0, len(chars)
+    while lo < hi and chars[lo] == " ":
+        lo += 1
+    while hi > lo and chars[hi - 1] == " ":
+        hi -= 1
+    return NormalizedText("".join(chars[lo:hi]), tuple(starts[lo:hi]), tuple(ends[lo:hi]), text)
+
+
+def normalize_text(text: str) -> str:
+    """Only the normalized string (what the vectorizers read)."""
+    return normalize(text).text

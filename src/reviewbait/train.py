@@ -1,0 +1,198 @@
+"""Fit the model on the train split, choose its operating points, write artifact + card.
+
+Operating points are chosen on out-of-fold scores of the *train* split (grouped folds, so a
+near duplicate never scores its twin), computed by the same gated, windowed scoring used in
+production. The test split is only scored at the end, for the model card.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reviewbait.artifact import save_model
+from reviewbait.augment import augment_frame
+from reviewbait.corpus import corpus_hash, load_corpus, load_split
+from reviewbait.evaluation import binary_metrics, breakdown, choose_thresholds
+from reviewbait.features import SolicitationFeatures
+from reviewbait.model import SolicitationModel
+
+__all__ = ["SEED", "fit_model", "sms_false_positive_rates", "train_and_save"]
+
+SEED = 20261125
+C = 8.0
+CV_FOLDS = 5
+
+
+def _classifier(splits: list[tuple[np.ndarray, np.ndarray]], seed: int) -> Any:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+
+    return CalibratedClassifierCV(
+        LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=5000, random_state=seed),
+        method="sigmoid",
+        cv=splits,
+        ensemble=False,
+    )
+
+
+def _grouped_splits(labels: np.ndarray, strata: np.ndarray, groups: np.ndarray, seed: int, n_splits: int) -> list:
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return list(folds.split(np.zeros(len(labels)), strata, groups))
+
+
+def fit_model(
+    train: Any,
+    *,
+    seed: int = SEED,
+    augment: bool = True,
+    cv_folds: int = CV_FOLDS,
+    feature_params: dict[str, Any] | None = None,
+) -> tuple[SolicitationModel, dict[str, Any]]:
+    """Fit on a labeled frame with ``text, label, category, language, sentiment_conditioned``.
+
+    ``group`` (near-duplicate group) is used when present. Returns the model and a report
+    with the out-of-fold scores the thresholds were chosen on.
+    """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from reviewbait.normalize import normalize
+
+    train = train.reset_index(drop=True).copy()
+    if "group" not in train.columns:
+        from reviewbait.corpus import near_duplicate_groups
+
+        train["group"] = near_duplicate_groups(train["text"].tolist())
+    train["augmented"] = False
+    frame = pd.concat([train, augment_frame(train, seed=seed)], ignore_index=True) if augment else train
+    texts = frame["text"].tolist()
+    y = frame["label"].to_numpy(dtype=int)
+    groups = frame["group"].to_numpy()
+    strata = (frame["label"].astype(str) + "|" + frame["language"].astype(str)).to_numpy()
+
+    features = SolicitationFeatures(**(feature_params or {})).fit(texts)
+    X = features.transform_normalized([normalize(t) for t in texts])
+
+    # out-of-fold scores of the hand-written rows, exactly as the detector will score them
+    original = ~frame["augmented"].to_numpy(dtype=bool)
+    oof = np.full(len(frame), np.nan)
+    outer = _grouped_splits(y, strata, groups, seed, cv_folds)
+    for fit_index, score_index in outer:
+        inner = _grouped_splits(y[fit_index], strata[fit_index], groups[fit_index], seed, cv_folds)
+        classifier = _classifier(inner, seed).fit(X[fit_index], y[fit_index])
+        fold_model = SolicitationModel(Pipeline([("features", features), ("classifier", classifier)]), None, None)
+        score_index = score_index[original[score_index]]
+        oof[score_index], _ = fold_model.score([texts[i] for i in score_index])
+    thresholds = choose_thresholds(y[original], oof[original])
+
+    classifier = _classifier(_grouped_splits(y, strata, groups, seed, cv_folds), seed).fit(X, y)
+    positives = np.flatnonzero(y == 1)
+    category = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=seed)
+    category.fit(X[positives], frame["category"].to_numpy()[positives])
+    sentiment = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=seed)
+    sentiment.fit(X[positives], frame["sentiment_conditioned"].to_numpy(dtype=int)[positives])
+
+    model = SolicitationModel(
+        pipeline=Pipeline([("features", features), ("classifier", classifier)]),
+        category_classifier=category,
+        sentiment_classifier=sentiment,
+        thresholds=thresholds,
+    )
+    report = {
+        "train_rows": int(original.sum()),
+        "augmented_rows": int((~original).sum()),
+        "cv": {
+            "folds": cv_folds,
+            "grouped_by": "near-duplicate group",
+            "balanced": binary_metrics(y[original], oof[original], thresholds["balanced"]),
+            "precise": binary_metrics(y[original], oof[original], thresholds["precise"]),
+        },
+    }
+    return model, report
+
+
+def sms_false_positive_rates(model: SolicitationModel, thresholds: dict[str, float]) -> dict[str, Any] | None:
+    """Flag rates on the real SMS Spam Collection, if ``../shared/corpora`` is present."""
+    import pandas as pd
+
+    path = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "sms_spam" / "sms_spam.csv"
+    if not path.exists():
+        return None
+    sms = pd.read_csv(path, dtype={"text": str}, keep_default_na=False)
+    p, _ = model.score(sms["text"].tolist())
+    spam = sms["is_spam"].to_numpy(dtype=int) == 1
+    return {
+        "source": "../shared/corpora/sms_spam/sms_spam.csv (measured only, never trained on)",
+        "ham": int((~spam).sum()),
+        "spam": int(spam.sum()),
+        **{
+            name: {
+                "ham_flag_rate": round(float(np.mean(p[~spam] >= t)), 4),
+                "spam_flag_rate": round(float(np.mean(p[spam] >= t)), 4),
+            }
+            for name, t in thresholds.items()
+        },
+    }
+
+
+def _category_head_metrics(model: SolicitationModel, test: Any) -> dict[str, Any]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from reviewbait.normalize import normalize
+
+    positives = test[test["label"] == 1]
+    X = model.features.transform_normalized([normalize(t) for t in positives["text"]])
+    predicted = model.category_classifier.predict(X)
+    sentiment = model.sentiment_classifier.predict(X)
+    return {
+        "n": len(positives),
+        "category_accuracy": round(float(accuracy_score(positives["category"], predicted)), 4),
+        "category_macro_f1": round(float(f1_score(positives["category"], predicted, average="macro")), 4),
+        "sentiment_accuracy": round(float(accuracy_score(positives["sentiment_conditioned"], sentiment)), 4),
+    }
+
+
+def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "reviewbait train") -> dict[str, Any]:
+    """Train on the bundled corpus's train split, evaluate on its test split, write the model."""
+    from reviewbait.card import write_card
+
+    started = time.perf_counter()
+    corpus = load_split(load_corpus())
+    train = corpus[corpus["split"] == "train"]
+    test = corpus[corpus["split"] == "test"].reset_index(drop=True)
+    model, report = fit_model(train, seed=seed)
+    p_test, _ = model.score(test["text"].tolist())
+    metrics = {
+        "test": {name: breakdown(test, p_test, t) for name, t in model.thresholds.items()},
+        "heads": _category_head_metrics(model, test),
+        "train_cv": report["cv"],
+        "sms_spam_collection": sms_false_positive_rates(model, model.thresholds),
+    }
+    manifest = {
+        "model_version": time.strftime("%Y.%m.%d"),
+        "seed": seed,
+        "data_sha256": corpus_hash(),
+        "data": {
+            "train_rows": report["train_rows"],
+            "augmented_train_rows": report["augmented_rows"],
+            "test_rows": len(test),
+        },
+        "thresholds": model.thresholds,
+        "threshold_choice": (
+            "chosen on grouped 5-fold out-of-fold scores of the train split: balanced = best F1, "
+            "precise = highest recall with precision >= 0.97"
+        ),
+        "metrics": metrics,
+        "command": command,
+        "training_seconds": round(time.perf_counter() - started, 1),
+    }
+    manifest = save_model(model, output, manifest)
+    write_card(Path(output), manifest)
+    return manifest

@@ -1,0 +1,35 @@
+"""Shared fixtures: a tiny model trained in the session (never the shipped one, never the network)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewbait.artifact import save_model
+from reviewbait.corpus import load_corpus
+from reviewbait.detector import Detector
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small model fitted on a stratified sample of the corpus, saved with its manifest."""
+    from reviewbait.train import fit_model
+
+    corpus = load_corpus()
+    sample = corpus.groupby(["label", "language"], group_keys=False).apply(
+        lambda g: g.sample(min(len(g), 45), random_state=0)
+    )
+    model, report = fit_model(
+        sample, augment=False, cv_folds=2, feature_params={"max_word_features": 3000, "max_char_features": 6000}
+    )
+    directory = tmp_path_factory.mktemp("tiny_model")
+    save_model(model, directory, {"thresholds": model.thresholds, "metrics": {"train_cv": report["cv"]}})
+    return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_detector(tiny_model_dir: Path) -> Detector:
+    return Detector.load(tiny_model_dir)
