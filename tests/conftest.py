@@ -19,9 +19,8 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from reviewbait.train import fit_model
 
     corpus = load_corpus()
-    sample = corpus.groupby(["label", "language"], group_keys=False).apply(
-        lambda g: g.sample(min(len(g), 45), random_state=0)
-    )
+    # shuffle, then the first 45 of each group (pandas 3's groupby.apply drops the group columns)
+    sample = corpus.sample(frac=1.0, random_state=0).groupby(["label", "language"]).head(45)
     model, report = fit_model(
         sample, augment=False, cv_folds=2, feature_params={"max_word_features": 3000, "max_char_features": 6000}
     )

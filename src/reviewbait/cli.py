@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from reviewbait import batch
+
 __all__ = ["COMMANDS", "main"]
 
 
@@ -97,6 +99,33 @@ def _verdict_dict(verdict: Any) -> dict[str, Any]:
     return asdict(verdict)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the detector over HTTP (FastAPI on uvicorn; needs `pip install reviewbait[api]`).
+
+    Settings come from REVIEWBAIT_* variables, and flags override them. REVIEWBAIT_API_KEY
+    (environment only) makes /v1/* require 'Authorization: Bearer <key>'. See docs/api.md.
+
+    Example: reviewbait serve --port 8000 --workers 2
+    """
+    try:
+        from reviewbait.api import Settings, serve
+    except ImportError as exc:
+        raise UsageError(f"the API needs its extra: pip install 'reviewbait[api]' ({exc})") from None
+
+    settings = Settings.from_env(
+        model_dir=Path(args.model) if args.model else None,
+        threshold=args.threshold,
+        max_batch=args.max_batch,
+        max_chars=args.max_chars,
+        max_body_bytes=args.max_body_bytes,
+        cors_origins=tuple(args.cors_origin) if args.cors_origin else None,
+    )
+    if args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    serve(settings, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], Callable[[argparse.ArgumentParser], None]]] = {}
 
 
@@ -117,11 +146,30 @@ def _setup_explain(p: argparse.ArgumentParser) -> None:
     _add_model_options(p)
 
 
+def _setup_serve(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes, one model each (default: 1)")
+    p.add_argument("--model", default=None, help="model directory (default: REVIEWBAIT_MODEL_DIR or the bundled model)")
+    p.add_argument(
+        "--threshold", default=None, help="default operating point: 'balanced', 'precise' or a number in [0, 1]"
+    )
+    p.add_argument("--max-batch", type=int, default=None, help="most texts per request (default: 1000)")
+    p.add_argument("--max-chars", type=int, default=None, help="longest text, in characters (default: 20000)")
+    p.add_argument("--max-body-bytes", type=int, default=None, help="largest request body (default: 2 MiB)")
+    p.add_argument(
+        "--cors-origin", action="append", default=None, help="allow this browser origin (repeatable; default: none)"
+    )
+
+
 COMMANDS.update(
     {
         "train": (cmd_train, _setup_train),
         "corpus": (cmd_corpus, _setup_corpus),
         "explain": (cmd_explain, _setup_explain),
+        "serve": (cmd_serve, _setup_serve),
+        "score": (batch.cmd_score, batch.setup_score),
+        "report": (batch.cmd_report, batch.setup_report),
     }
 )
 

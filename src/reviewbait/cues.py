@@ -791,18 +791,41 @@ class Cue:
     norm_end: int
 
 
+def _factor(fragments: tuple[str, ...]) -> str:
+    """One alternation, grouped by literal first character: ``r(?:eview|efund)|f(?:ree)``.
+
+    Python's regex engine tries alternatives one by one; grouping by first character lets
+    it skip most of them after a single comparison, which makes cue finding several times
+    faster without changing what matches (longest alternatives still come first).
+    """
+    by_first: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for fragment in sorted(set(fragments), key=len, reverse=True):
+        first = fragment[0]
+        literal = first.isalnum() and (len(fragment) == 1 or fragment[1] not in "?*+{")
+        if literal:
+            by_first.setdefault(first, []).append(fragment[1:])
+        else:
+            rest.append(fragment)
+    parts = [
+        re.escape(first) + (f"(?:{'|'.join(tails)})" if tails != [""] else "")
+        for first, tails in sorted(by_first.items())
+    ]
+    return "|".join(parts + rest)
+
+
 def _compile(kind: str) -> re.Pattern[str]:
-    groups = []
+    latin = []
+    chinese = []
     for lang, kinds in LEXICON.items():
         fragments = kinds.get(kind, ())
-        if not fragments:
-            continue
-        body = "|".join(sorted(fragments, key=len, reverse=True))
-        if lang == "zh":
-            groups.append(f"(?P<{lang}>{body})")
-        else:
-            groups.append(rf"(?P<{lang}>(?<!\w)(?:{body})(?!\w))")
-    return re.compile("|".join(groups))
+        if fragments:
+            group = f"(?P<{lang}>{_factor(fragments)})"
+            (chinese if lang == "zh" else latin).append(group)
+    pattern = rf"(?<!\w)(?:{'|'.join(latin)})(?!\w)"
+    if chinese:
+        pattern += "|" + "|".join(chinese)
+    return re.compile(pattern)
 
 
 class CueFinder:

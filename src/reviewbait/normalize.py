@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 __all__ = ["NormalizedText", "normalize", "normalize_text"]
 
 # Characters that render as nothing (or nearly) and are used to split keywords.
@@ -91,6 +93,7 @@ _HOMOGLYPHS = {
     "ɑ": "a",
 }
 _HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
+_HOMOGLYPH_SET = frozenset(_HOMOGLYPHS)
 
 # Emoji and symbols that stand for words in solicitations ("5⭐ = 🎁", "📝 → 💸").
 _EMOJI_WORDS = {
@@ -184,19 +187,23 @@ _SEPARATORS = " .-_*·|/~•"
 _SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-_*·|/~•]){2,}[^\W\d_](?![^\W\d_])")
 _REPEATS = re.compile(r"(\S)\1{2,}")
 _SPACES = re.compile(r"\s{2,}")
-_TOKEN = re.compile(r"[\w@$!|€+*#•]+")
+# a token with a letter next to a leetspeak substitute: the only ones worth decoding
+_TOKEN = re.compile(r"[\w@$!|€+]*(?:[^\W\d_][0-9@$!|€+]|[0-9@$!|€+][^\W\d_])[\w@$!|€+]*")
 _MASKED = re.compile(r"[^\W\d_]+(?:[*#•_]+[^\W\d_]*)+")
 _WORD = re.compile(r"\w+")
 
 
 def _rejoin_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    sep = r"[ .\-_*·|/~•]{0,2}"
+    sep = r"[.\-_*·|/~•]{0,2}"
     alternatives = sorted({w for w in words if len(w) >= 5}, key=len, reverse=True)
     body = "|".join(sep.join(re.escape(ch) for ch in w) for w in alternatives)
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
 _REJOIN = _rejoin_pattern(KEYWORDS)
+# cheap triggers: skip a pass when its pattern cannot match
+_SPLIT_INSIDE_WORD = re.compile(r"[^\W\d_][.\-_*·|/~•]{1,2}[^\W\d_]")
+_MASK_INSIDE_WORD = re.compile(r"[^\W\d_][*#•_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,44 +236,75 @@ def _fold_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).casefold()
 
 
-_ASCII_CONTROL = {i: " " for i in range(32) if i not in (10,)} | {10: " ", 127: " "}
+_ASCII_CONTROL = {i: " " for i in range(32)} | {127: " "}
+_MARKS = ("Mn", "Me")
 
 
-def _fold(text: str) -> tuple[list[str], list[int], list[int]]:
-    """First pass: per-character folding with the original span of each output character."""
+@lru_cache(maxsize=65536)
+def _fold_or_none(ch: str) -> str | None:
+    """The folded form of ``ch``, "" for invisible characters, None for combining marks."""
+    if ch in _INVISIBLE:
+        return ""
+    if unicodedata.category(ch) in _MARKS:
+        return None
+    return _fold_char(ch)
+
+
+def _fold(text: str) -> tuple[str, list[int], list[int]]:
+    """First pass: per-character folding with the original span of each output character.
+
+    Fast path: one ``str.translate`` plus an ``np.repeat`` of positions, since almost every
+    character folds to exactly one character; combining marks need the slow path, which
+    composes them with the character before.
+    """
     if text.isascii():
         folded = text.translate(_ASCII_CONTROL).lower()
         n = len(folded)
-        return list(folded), list(range(n)), list(range(1, n + 1))
+        return folded, list(range(n)), list(range(1, n + 1))
+    table: dict[int, str] = {}
+    for ch in set(text):
+        out = _fold_or_none(ch)
+        if out is None:
+            return _fold_slow(text)
+        table[ord(ch)] = out
+    folded = text.translate(table)
+    if len(folded) == len(text) and all(len(v) == 1 for v in table.values()):
+        n = len(folded)
+        return folded, list(range(n)), list(range(1, n + 1))
+    lengths = np.fromiter((len(table[ord(ch)]) for ch in text), dtype=np.int64, count=len(text))
+    starts = np.repeat(np.arange(len(text), dtype=np.int64), lengths)
+    return folded, starts.tolist(), (starts + 1).tolist()
+
+
+def _fold_slow(text: str) -> tuple[str, list[int], list[int]]:
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     for i, ch in enumerate(text):
-        if ch in _INVISIBLE:
-            continue
-        if unicodedata.category(ch) in ("Mn", "Me") and chars:
-            composed = unicodedata.normalize("NFC", chars[-1] + ch)
-            if len(composed) == 1:
-                chars[-1] = composed
-                ends[-1] = i + 1
+        out = _fold_or_none(ch)
+        if out is None:
+            if chars:
+                composed = unicodedata.normalize("NFC", chars[-1] + ch)
+                if len(composed) == 1:
+                    chars[-1] = composed
+                    ends[-1] = i + 1
             continue  # a stray combining mark (strike-through, keycap) carries no letter
-        for out in _fold_char(ch):
-            chars.append(out)
+        for c in out:
+            chars.append(c)
             starts.append(i)
             ends.append(i + 1)
-    return chars, starts, ends
+    return "".join(chars), starts, ends
 
 
 Piece = tuple[str, int, int]  # replacement text, and the [from, to) span of the current string
 Rewriter = Callable[[re.Match[str]], list[Piece] | None]
+State = tuple[str, list[int], list[int]]
 
 
-def _rewrite(
-    chars: list[str], starts: list[int], ends: list[int], pattern: re.Pattern[str], fn: Rewriter
-) -> tuple[list[str], list[int], list[int]]:
+def _rewrite(state: State, pattern: re.Pattern[str], fn: Rewriter) -> State:
     """Apply ``fn`` to every match of ``pattern``, carrying original spans along."""
-    text = "".join(chars)
-    out_c: list[str] = []
+    text, starts, ends = state
+    out_t: list[str] = []
     out_s: list[int] = []
     out_e: list[int] = []
     pos = 0
@@ -276,21 +314,20 @@ def _rewrite(
         if pieces is None:
             continue
         changed = True
-        out_c.extend(chars[pos : m.start()])
+        out_t.append(text[pos : m.start()])
         out_s.extend(starts[pos : m.start()])
         out_e.extend(ends[pos : m.start()])
         for piece, a, b in pieces:
-            for ch in piece:
-                out_c.append(ch)
-                out_s.append(starts[a])
-                out_e.append(ends[b - 1])
+            out_t.append(piece)
+            out_s.extend([starts[a]] * len(piece))
+            out_e.extend([ends[b - 1]] * len(piece))
         pos = m.end()
     if not changed:
-        return chars, starts, ends
-    out_c.extend(chars[pos:])
+        return state
+    out_t.append(text[pos:])
     out_s.extend(starts[pos:])
     out_e.extend(ends[pos:])
-    return out_c, out_s, out_e
+    return "".join(out_t), out_s, out_e
 
 
 def _homoglyphs(m: re.Match[str]) -> list[Piece] | None:
@@ -383,22 +420,24 @@ def normalize(text: str) -> NormalizedText:
     """
     if not isinstance(text, str):
         raise TypeError(f"normalize() expects str, got {type(text).__name__}")
-    chars, starts, ends = _fold(text)
-    if not text.isascii():
-        chars, starts, ends = _rewrite(chars, starts, ends, _WORD, _homoglyphs)
-    chars, starts, ends = _rewrite(chars, starts, ends, _MASKED, _masked)
-    chars, starts, ends = _rewrite(chars, starts, ends, _TOKEN, _leet)
-    chars, starts, ends = _rewrite(chars, starts, ends, _SPACED_LETTERS, _letters_only)
-    chars, starts, ends = _rewrite(chars, starts, ends, _REJOIN, _letters_only)
-    chars, starts, ends = _rewrite(chars, starts, ends, _REPEATS, _squeeze_repeats)
-    chars, starts, ends = _rewrite(chars, starts, ends, _SPACES, _squeeze_spaces)
-    # strip leading/trailing space
-    lo, hi = 0, len(chars)
-    while lo < hi and chars[lo] == " ":
+    state = _fold(text)
+    if not text.isascii() and not _HOMOGLYPH_SET.isdisjoint(state[0]):
+        state = _rewrite(state, _WORD, _homoglyphs)
+    if _MASK_INSIDE_WORD.search(state[0]):
+        state = _rewrite(state, _MASKED, _masked)
+    state = _rewrite(state, _TOKEN, _leet)
+    state = _rewrite(state, _SPACED_LETTERS, _letters_only)
+    if _SPLIT_INSIDE_WORD.search(state[0]):
+        state = _rewrite(state, _REJOIN, _letters_only)
+    state = _rewrite(state, _REPEATS, _squeeze_repeats)
+    state = _rewrite(state, _SPACES, _squeeze_spaces)
+    folded, starts, ends = state
+    lo, hi = 0, len(folded)
+    while lo < hi and folded[lo] == " ":
         lo += 1
-    while hi > lo and chars[hi - 1] == " ":
+    while hi > lo and folded[hi - 1] == " ":
         hi -= 1
-    return NormalizedText("".join(chars[lo:hi]), tuple(starts[lo:hi]), tuple(ends[lo:hi]), text)
+    return NormalizedText(folded[lo:hi], tuple(starts[lo:hi]), tuple(ends[lo:hi]), text)
 
 
 def normalize_text(text: str) -> str:

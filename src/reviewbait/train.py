@@ -18,21 +18,23 @@ from reviewbait.augment import augment_frame
 from reviewbait.corpus import corpus_hash, load_corpus, load_split
 from reviewbait.evaluation import binary_metrics, breakdown, choose_thresholds
 from reviewbait.features import SolicitationFeatures
-from reviewbait.model import SolicitationModel
+from reviewbait.model import SolicitationModel, make_units
 
 __all__ = ["SEED", "fit_model", "sms_false_positive_rates", "train_and_save"]
 
 SEED = 20261125
-C = 8.0
+C = 1.0  # LinearSVC; chosen by grouped CV on the train split (see CHANGELOG)
+HEAD_C = 8.0
 CV_FOLDS = 5
 
 
 def _classifier(splits: list[tuple[np.ndarray, np.ndarray]], seed: int) -> Any:
+    """A linear SVM with Platt (sigmoid) calibration fitted on grouped out-of-fold scores."""
     from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
 
     return CalibratedClassifierCV(
-        LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=5000, random_state=seed),
+        LinearSVC(C=C, class_weight="balanced", max_iter=50000, random_state=seed),
         method="sigmoid",
         cv=splits,
         ensemble=False,
@@ -78,26 +80,37 @@ def fit_model(
     strata = (frame["label"].astype(str) + "|" + frame["language"].astype(str)).to_numpy()
 
     features = SolicitationFeatures(**(feature_params or {})).fit(texts)
-    X = features.transform_normalized([normalize(t) for t in texts])
+    # Training units: every whole text, plus the windows of negative texts, so that a window
+    # cut from an ordinary long post is known to be ordinary (windows are scored in use).
+    normalized = [normalize(t) for t in texts]
+    units = make_units(normalized)
+    whole = np.array([span == (0, len(normalized[o].text)) for span, o in zip(units.span, units.owner, strict=True)])
+    keep = np.flatnonzero(whole | (y[units.owner] == 0))
+    owner = units.owner[keep]
+    X = features.transform_normalized([units.units[i] for i in keep])
+    y_units, groups_units, strata_units = y[owner], groups[owner], strata[owner]
 
     # out-of-fold scores of the hand-written rows, exactly as the detector will score them
     original = ~frame["augmented"].to_numpy(dtype=bool)
     oof = np.full(len(frame), np.nan)
-    outer = _grouped_splits(y, strata, groups, seed, cv_folds)
-    for fit_index, score_index in outer:
-        inner = _grouped_splits(y[fit_index], strata[fit_index], groups[fit_index], seed, cv_folds)
-        classifier = _classifier(inner, seed).fit(X[fit_index], y[fit_index])
+    for fit_rows, score_rows in _grouped_splits(y, strata, groups, seed, cv_folds):
+        fit_units = np.flatnonzero(np.isin(owner, fit_rows))
+        inner = _grouped_splits(
+            y_units[fit_units], strata_units[fit_units], groups_units[fit_units], seed, cv_folds
+        )
+        classifier = _classifier(inner, seed).fit(X[fit_units], y_units[fit_units])
         fold_model = SolicitationModel(Pipeline([("features", features), ("classifier", classifier)]), None, None)
-        score_index = score_index[original[score_index]]
-        oof[score_index], _ = fold_model.score([texts[i] for i in score_index])
+        score_rows = score_rows[original[score_rows]]
+        oof[score_rows], _ = fold_model.score([texts[i] for i in score_rows])
     thresholds = choose_thresholds(y[original], oof[original])
 
-    classifier = _classifier(_grouped_splits(y, strata, groups, seed, cv_folds), seed).fit(X, y)
-    positives = np.flatnonzero(y == 1)
-    category = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=seed)
-    category.fit(X[positives], frame["category"].to_numpy()[positives])
-    sentiment = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=seed)
-    sentiment.fit(X[positives], frame["sentiment_conditioned"].to_numpy(dtype=int)[positives])
+    classifier = _classifier(_grouped_splits(y_units, strata_units, groups_units, seed, cv_folds), seed)
+    classifier.fit(X, y_units)
+    positives = np.flatnonzero(y_units == 1)  # positives have whole-text units only
+    category = LogisticRegression(C=HEAD_C, max_iter=5000, class_weight="balanced", random_state=seed)
+    category.fit(X[positives], frame["category"].to_numpy()[owner[positives]])
+    sentiment = LogisticRegression(C=HEAD_C, max_iter=5000, class_weight="balanced", random_state=seed)
+    sentiment.fit(X[positives], frame["sentiment_conditioned"].to_numpy(dtype=int)[owner[positives]])
 
     model = SolicitationModel(
         pipeline=Pipeline([("features", features), ("classifier", classifier)]),
@@ -108,6 +121,7 @@ def fit_model(
     report = {
         "train_rows": int(original.sum()),
         "augmented_rows": int((~original).sum()),
+        "window_units": int(len(keep) - whole.sum()),
         "cv": {
             "folds": cv_folds,
             "grouped_by": "near-duplicate group",

@@ -1,0 +1,204 @@
+"""Benchmark `reviewbait score` against the floor: reading and writing the same CSV with pandas/pyarrow.
+
+Builds a realistic CSV at run time in a temporary directory (never in the repository): real
+SMS texts (../shared/corpora/sms_spam/sms_spam.csv) joined to about 25 words, about 2 % rows
+from the labeled corpus's test split (solicitations), and three extra columns (an id with
+leading zeros, a timestamp, a channel). Then, for 1,000,000 and 100,000 rows, it reports the
+floor (pandas and pyarrow read + write, strings only), the time of `reviewbait score`, their
+ratio, rows/s and the peak RSS of the scoring process tree (main process, largest worker, sum).
+
+Targets (issue 3): ratio <= 4 on 2 cores, peak RSS <= 500 MB, RSS(1M) within 10 % of RSS(100k).
+
+    python benchmarks/bench_score_file.py [--rows 1000000 100000] [--jobs N] [--model DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+SMS = ROOT.parent / "shared" / "corpora" / "sms_spam" / "sms_spam.csv"
+CHANNELS = ("sms", "facebook_group", "marketplace_msg", "app_review", "telegram", "forum")
+
+
+def _sms_texts() -> list[str]:
+    if not SMS.exists():
+        sys.exit(f"missing {SMS}: the SMS corpus is read from ../shared, never copied into the repository")
+    with SMS.open(encoding="utf-8", newline="") as handle:
+        return [row["text"] for row in csv.DictReader(handle) if row["text"].strip()]
+
+
+def _solicitations() -> list[str]:
+    from reviewbait.corpus import CorpusError, load_corpus, load_split
+
+    corpus = load_corpus()
+    try:
+        split = load_split(corpus)
+    except CorpusError as exc:  # the split is being rewritten: fall back to every positive row
+        print(f"note: {exc}; using all positive rows of the corpus", file=sys.stderr)
+        return corpus.loc[corpus["label"] == 1, "text"].tolist()
+    return split.loc[(split["split"] == "test") & (split["label"] == 1), "text"].tolist()
+
+
+def build_csv(path: Path, rows: int, seed: int = 0) -> None:
+    """A stream of ~25-word posts: SMS texts joined together, 2 % solicitations from the test split."""
+    rng = random.Random(seed)
+    sms = _sms_texts()
+    positives = _solicitations()
+    start = 1_767_225_600  # 2026-01-01
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["post_id", "created_at", "channel", "message"])
+        for i in range(rows):
+            if rng.random() < 0.02:
+                text = rng.choice(positives)
+            else:
+                words: list[str] = []
+                target = rng.randint(18, 32)
+                while len(words) < target:
+                    words.extend(rng.choice(sms).split())
+                text = " ".join(words[:target])
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + i * 7))
+            writer.writerow([f"{i:08d}", stamp, rng.choice(CHANNELS), text])
+
+
+def _floor_pandas(source: Path, target: Path) -> float:
+    import pandas as pd
+
+    started = time.perf_counter()
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    frame.to_csv(target, index=False)
+    return time.perf_counter() - started
+
+
+def _floor_pyarrow(source: Path, target: Path) -> float:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    started = time.perf_counter()
+    names = source.open(encoding="utf-8").readline().rstrip("\n").split(",")
+    table = pacsv.read_csv(
+        source, convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+    )
+    pacsv.write_csv(table, target)
+    return time.perf_counter() - started
+
+
+def _run_measured(command: list[str]) -> tuple[float, dict[str, float]]:
+    """Wall time and peak RSS (MB) of a process tree, polled every 50 ms."""
+    peaks = {"main": 0.0, "worker": 0.0, "total": 0.0}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    root = psutil.Process(process.pid)
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.is_set():
+            try:
+                main = root.memory_info().rss
+                workers = []
+                for child in root.children(recursive=True):
+                    try:
+                        workers.append(child.memory_info().rss)
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                break
+            peaks["main"] = max(peaks["main"], main / 2**20)
+            peaks["worker"] = max(peaks["worker"], max(workers, default=0) / 2**20)
+            peaks["total"] = max(peaks["total"], (main + sum(workers)) / 2**20)
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    _, err = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    thread.join()
+    if process.returncode != 0:
+        sys.exit(f"reviewbait score failed ({process.returncode}): {err.decode(errors='replace')}")
+    return elapsed, peaks
+
+
+def bench(rows: int, directory: Path, big: Path, jobs: int | None, model: str | None) -> dict[str, float]:
+    source = directory / f"posts_{rows}.csv"
+    if rows == sum(1 for _ in big.open("rb")) - 1:
+        source = big
+    else:
+        with big.open("rb") as full, source.open("wb") as part:
+            for i, line in enumerate(full):
+                if i > rows:
+                    break
+                part.write(line)
+    size_mb = source.stat().st_size / 2**20
+    floor_pandas = _floor_pandas(source, directory / "floor_pandas.csv")
+    floor_pyarrow = _floor_pyarrow(source, directory / "floor_pyarrow.csv")
+    command = [sys.executable, "-m", "reviewbait.cli", "score", str(source), "--text-column", "message"]
+    command += ["-o", str(directory / "scored.csv"), "--overwrite", "--quiet"]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+    if model is not None:
+        command += ["--model", model]
+    seconds, peaks = _run_measured(command)
+    floor = min(floor_pandas, floor_pyarrow)
+    return {
+        "rows": rows,
+        "size_mb": size_mb,
+        "floor_pandas": floor_pandas,
+        "floor_pyarrow": floor_pyarrow,
+        "floor": floor,
+        "score": seconds,
+        "ratio": seconds / floor,
+        "ratio_pandas": seconds / floor_pandas,
+        "rows_per_s": rows / seconds,
+        **{f"rss_{k}": v for k, v in peaks.items()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 100_000])
+    parser.add_argument("--jobs", type=int, default=None, help="passed to reviewbait score (default: all cores)")
+    parser.add_argument("--model", default=None, help="model directory (default: the bundled model)")
+    args = parser.parse_args()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"cores: {cores}, python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="reviewbait-bench-") as tmp:
+        directory = Path(tmp)
+        big = directory / "posts_full.csv"
+        started = time.perf_counter()
+        build_csv(big, max(args.rows))
+        print(f"built {max(args.rows):,} rows ({big.stat().st_size / 2**20:.0f} MB) in {time.perf_counter() - started:.1f} s")
+        results = [bench(rows, directory, big, args.jobs, args.model) for rows in args.rows]
+    header = (
+        f"{'rows':>10} {'MB':>6} {'pandas s':>9} {'pyarrow s':>9} {'score s':>8} {'ratio':>6} {'vs pandas':>9} "
+        f"{'rows/s':>9} {'RSS main':>9} {'worker':>7} {'total':>7}"
+    )
+    print(header)
+    for r in results:
+        print(
+            f"{r['rows']:>10,} {r['size_mb']:>6.0f} {r['floor_pandas']:>9.2f} {r['floor_pyarrow']:>9.2f} "
+            f"{r['score']:>8.2f} {r['ratio']:>6.2f} {r['ratio_pandas']:>9.2f} {r['rows_per_s']:>9,.0f} "
+            f"{r['rss_main']:>9.0f} {r['rss_worker']:>7.0f} {r['rss_total']:>7.0f}"
+        )
+    print("ratio = score time / floor, the faster of pandas and pyarrow read + write (strings, no type inference)")
+    if len(results) >= 2:
+        big_r, small_r = results[0], results[-1]
+        for key in ("rss_main", "rss_worker", "rss_total"):
+            change = big_r[key] / small_r[key] - 1 if small_r[key] else float("nan")
+            print(f"{key}: {big_r['rows']:,} rows vs {small_r['rows']:,} rows: {change:+.1%}")
+
+
+if __name__ == "__main__":
+    main()
