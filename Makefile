@@ -19,8 +19,8 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/reviewbait score data/sample/posts_export.csv --text-column message -o - --only-flagged --quiet > /dev/null
-	$(BIN)/reviewbait demo
+	$(BIN)/reviewbait score data/sample/posts_export.csv --text-column message -o $(VENV)/demo_scored.csv --overwrite
+	$(BIN)/reviewbait report $(VENV)/demo_scored.csv
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks

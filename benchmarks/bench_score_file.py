@@ -15,6 +15,7 @@ Targets (issue 3): ratio <= 4 on 2 cores, peak RSS <= 500 MB, RSS(1M) within 10 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import random
@@ -89,35 +90,72 @@ def _floor_pyarrow(source: Path, target: Path) -> float:
     started = time.perf_counter()
     names = source.open(encoding="utf-8").readline().rstrip("\n").split(",")
     table = pacsv.read_csv(
-        source, convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+        source,
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
     )
     pacsv.write_csv(table, target)
     return time.perf_counter() - started
 
 
+def _streaming_only(source: Path, target: Path) -> float:
+    """reviewbait's read/parse/write layer alone (scoring replaced by zeros, one process): its own overhead."""
+    import numpy as np
+
+    from reviewbait import batch
+
+    def zeros(self: object, texts: list[object]) -> dict[str, object]:
+        n = len(texts)
+        return {
+            "probability": np.zeros(n),
+            "flag": np.zeros(n, dtype=np.int8),
+            "category": [""] * n,
+            "sentiment_conditioned": np.zeros(n, dtype=np.int8),
+            "evidence": [""] * n,
+        }
+
+    original = batch._Scorer._local
+    batch._Scorer._local = zeros  # type: ignore[method-assign]
+    try:
+        started = time.perf_counter()
+        options = batch.ScoreOptions(
+            input=str(source), output=str(target), text_column="message", jobs=1, quiet=True, overwrite=True
+        )
+        batch.score_file(options)
+        return time.perf_counter() - started
+    finally:
+        batch._Scorer._local = original  # type: ignore[method-assign]
+
+
 def _run_measured(command: list[str]) -> tuple[float, dict[str, float]]:
     """Wall time and peak RSS (MB) of a process tree, polled every 50 ms."""
-    peaks = {"main": 0.0, "worker": 0.0, "total": 0.0}
+    peaks = {"main": 0.0, "worker": 0.0, "total": 0.0, "pss": 0.0}
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     root = psutil.Process(process.pid)
     done = threading.Event()
 
     def poll() -> None:
+        tick = 0
         while not done.is_set():
+            tick += 1
             try:
-                main = root.memory_info().rss
-                workers = []
-                for child in root.children(recursive=True):
-                    try:
-                        workers.append(child.memory_info().rss)
-                    except psutil.Error:
-                        pass
+                processes = [root, *root.children(recursive=True)]
+                rss = []
+                pss = 0
+                for process_ in processes:
+                    with contextlib.suppress(psutil.Error):
+                        rss.append(process_.memory_info().rss)
+                        if tick % 5 == 0:  # PSS (shared pages split between processes) costs more to read
+                            pss += process_.memory_full_info().pss
             except psutil.Error:
                 break
-            peaks["main"] = max(peaks["main"], main / 2**20)
-            peaks["worker"] = max(peaks["worker"], max(workers, default=0) / 2**20)
-            peaks["total"] = max(peaks["total"], (main + sum(workers)) / 2**20)
+            if not rss:
+                break
+            peaks["main"] = max(peaks["main"], rss[0] / 2**20)
+            peaks["worker"] = max(peaks["worker"], max(rss[1:], default=0) / 2**20)
+            peaks["total"] = max(peaks["total"], sum(rss) / 2**20)
+            peaks["pss"] = max(peaks["pss"], pss / 2**20)
             time.sleep(0.05)
 
     thread = threading.Thread(target=poll, daemon=True)
@@ -144,6 +182,7 @@ def bench(rows: int, directory: Path, big: Path, jobs: int | None, model: str | 
     size_mb = source.stat().st_size / 2**20
     floor_pandas = _floor_pandas(source, directory / "floor_pandas.csv")
     floor_pyarrow = _floor_pyarrow(source, directory / "floor_pyarrow.csv")
+    streaming = _streaming_only(source, directory / "streaming_only.csv")
     command = [sys.executable, "-m", "reviewbait.cli", "score", str(source), "--text-column", "message"]
     command += ["-o", str(directory / "scored.csv"), "--overwrite", "--quiet"]
     if jobs is not None:
@@ -159,6 +198,7 @@ def bench(rows: int, directory: Path, big: Path, jobs: int | None, model: str | 
         "floor_pyarrow": floor_pyarrow,
         "floor": floor,
         "score": seconds,
+        "streaming": streaming,
         "ratio": seconds / floor,
         "ratio_pandas": seconds / floor_pandas,
         "rows_per_s": rows / seconds,
@@ -179,23 +219,30 @@ def main() -> None:
         big = directory / "posts_full.csv"
         started = time.perf_counter()
         build_csv(big, max(args.rows))
-        print(f"built {max(args.rows):,} rows ({big.stat().st_size / 2**20:.0f} MB) in {time.perf_counter() - started:.1f} s")
+        print(
+            f"built {max(args.rows):,} rows ({big.stat().st_size / 2**20:.0f} MB) in {time.perf_counter() - started:.1f} s"
+        )
         results = [bench(rows, directory, big, args.jobs, args.model) for rows in args.rows]
     header = (
         f"{'rows':>10} {'MB':>6} {'pandas s':>9} {'pyarrow s':>9} {'score s':>8} {'ratio':>6} {'vs pandas':>9} "
-        f"{'rows/s':>9} {'RSS main':>9} {'worker':>7} {'total':>7}"
+        f"{'rows/s':>9} {'stream s':>8} {'RSS main':>9} {'worker':>7} {'total':>7} {'PSS sum':>8}"
     )
     print(header)
     for r in results:
         print(
             f"{r['rows']:>10,} {r['size_mb']:>6.0f} {r['floor_pandas']:>9.2f} {r['floor_pyarrow']:>9.2f} "
-            f"{r['score']:>8.2f} {r['ratio']:>6.2f} {r['ratio_pandas']:>9.2f} {r['rows_per_s']:>9,.0f} "
-            f"{r['rss_main']:>9.0f} {r['rss_worker']:>7.0f} {r['rss_total']:>7.0f}"
+            f"{r['score']:>8.2f} {r['ratio']:>6.2f} {r['ratio_pandas']:>9.2f} {r['rows_per_s']:>9,.0f} {r['streaming']:>8.2f} "
+            f"{r['rss_main']:>9.0f} {r['rss_worker']:>7.0f} {r['rss_total']:>7.0f} {r['rss_pss']:>8.0f}"
         )
     print("ratio = score time / floor, the faster of pandas and pyarrow read + write (strings, no type inference)")
+    print("stream s = reviewbait's own read/parse/write with scoring replaced by zeros, one process")
+    print(
+        "RSS: peak of the main process, of the largest child, of the whole tree (sum); PSS sum counts shared pages once"
+    )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {cores} cores (other processes slow the run)")
     if len(results) >= 2:
         big_r, small_r = results[0], results[-1]
-        for key in ("rss_main", "rss_worker", "rss_total"):
+        for key in ("rss_main", "rss_worker", "rss_total", "rss_pss"):
             change = big_r[key] / small_r[key] - 1 if small_r[key] else float("nan")
             print(f"{key}: {big_r['rows']:,} rows vs {small_r['rows']:,} rows: {change:+.1%}")
 

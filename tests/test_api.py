@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
-from api_live import LiveServer, expected
 
+from api_live import LiveServer, expected
 from reviewbait.api import Settings, create_app, get_detector
 from reviewbait.corpus import load_corpus
 from reviewbait.detector import Detector
@@ -201,7 +202,9 @@ def test_too_many_texts_is_413_naming_the_limit(client: httpx.Client) -> None:
     assert "max_batch" in problem["detail"]
 
 
-@pytest.mark.parametrize(("body", "where"), [({"text": "a" * 20_001}, "text"), ({"texts": ["a", "b" * 20_001]}, "texts[1]")])
+@pytest.mark.parametrize(
+    ("body", "where"), [({"text": "a" * 20_001}, "text"), ({"texts": ["a", "b" * 20_001]}, "texts[1]")]
+)
 def test_a_text_too_long_is_413_naming_the_limit(client: httpx.Client, body: dict[str, Any], where: str) -> None:
     problem = assert_problem(client.post("/v1/check", json=body), 413)
     assert (problem["limit"], problem["max"]) == ("max_chars", 20_000)
@@ -251,7 +254,7 @@ def test_wrong_method_is_405(client: httpx.Client, method: str, path: str, allow
 class _Broken:
     """A detector that fails the way a bug would."""
 
-    manifest: dict[str, Any] = {}
+    manifest: ClassVar[dict[str, Any]] = {}
     threshold = 0.5
 
     def resolve_threshold(self, threshold: object) -> float:
@@ -298,19 +301,28 @@ def test_cors_is_off_by_default(client: httpx.Client) -> None:
 def test_access_log_is_one_json_line_per_request_without_texts(
     client: httpx.Client, caplog: pytest.LogCaptureFixture
 ) -> None:
-    secret = "my unique text 8f3a2b, free gift for a review"
+    secret = "my unique text wombat-quill, free gift for a review"
+    ids = ["log-test-1", "log-test-2", "log-test-3"]
+
+    def lines() -> list[dict[str, Any]]:
+        found = [json.loads(r.getMessage()) for r in caplog.records if r.name == "reviewbait.access"]
+        return [x for x in found if x["request_id"] in ids]
+
     with caplog.at_level(logging.INFO, logger="reviewbait.access"):
-        client.post("/v1/check", json={"texts": [secret, "b", "c"]})
-        client.get("/nowhere")
-        client.post("/v1/check", json={"texts": ["a"] * 1001})
-    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "reviewbait.access"]
-    assert [(x["method"], x["path"], x["status"], x["batch"]) for x in lines] == [
+        client.post("/v1/check", json={"texts": [secret, "b", "c"]}, headers={"x-request-id": ids[0]})
+        client.get("/nowhere", headers={"x-request-id": ids[1]})
+        client.post("/v1/check", json={"texts": ["a"] * 1001}, headers={"x-request-id": ids[2]})
+        # the server logs after the answer is sent, so the last line may trail the response
+        deadline = time.monotonic() + 5
+        while len(lines()) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert [(x["method"], x["path"], x["status"], x["batch"]) for x in lines()] == [
         ("POST", "/v1/check", 200, 3),
         ("GET", "/nowhere", 404, None),
         ("POST", "/v1/check", 413, 1001),
     ]
-    assert all(isinstance(x["ms"], float) and x["ms"] >= 0 and len(x["request_id"]) == 32 for x in lines)
-    assert "8f3a2b" not in caplog.text
+    assert all(isinstance(x["ms"], float) and x["ms"] >= 0 for x in lines())
+    assert "wombat" not in caplog.text
 
 
 def test_settings_from_env_and_back() -> None:
@@ -344,7 +356,7 @@ def test_settings_from_env_and_back() -> None:
     [{"REVIEWBAIT_MAX_BATCH": "lots"}, {"REVIEWBAIT_MAX_CHARS": "0"}, {"REVIEWBAIT_MAX_BODY_BYTES": "-1"}],
 )
 def test_bad_settings_are_refused(env: dict[str, str]) -> None:
-    with pytest.raises(ValueError, match="(?i)max_"):
+    with pytest.raises(ValueError, match=r"(?i)max_"):
         Settings.from_env(env)
 
 

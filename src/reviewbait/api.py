@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+import socket
 import sys
 import time
 import uuid
@@ -43,6 +44,7 @@ error_logger = logging.getLogger("reviewbait.api")
 ENV_PREFIX = "REVIEWBAIT_"
 PROBLEM_JSON = "application/problem+json"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+WARM_UP = "Leave us a 5-star review and get a free gift card, DM me the screenshot"
 
 
 # --------------------------------------------------------------------------- settings
@@ -166,11 +168,11 @@ class CheckRequest(BaseModel):
         return self
 
     @property
-    def items(self) -> list[str]:
+    def batch(self) -> list[str]:
         return [self.text] if self.text is not None else list(self.texts or ())
 
 
-class EvidenceOut(BaseModel):
+class EvidenceSpan(BaseModel):
     kind: str = Field(description="incentive, review, exchange, sentiment, removal, contact, reporting or disclosure")
     text: str = Field(description="the cue as it appears in the text sent: text[start:end]")
     start: int = Field(description="start offset in Unicode code points (Python string indices)")
@@ -182,7 +184,7 @@ class CheckResult(BaseModel):
     is_solicitation: bool
     category: str | None = Field(description="kind of solicitation when flagged, else null")
     sentiment_conditioned: bool = Field(description="the reward depends on a positive review (flagged texts only)")
-    evidence: list[EvidenceOut]
+    evidence: list[EvidenceSpan]
 
 
 class CheckResponse(BaseModel):
@@ -341,7 +343,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 class Guard:
-    """Outermost layer: request id, API key, body size limit, 500s, and the access log.
+    """The outer layer (only CORS sits outside it): request id, API key, body size, 500s, access log.
 
     Pure ASGI (no BaseHTTPMiddleware) to keep the per-request cost small. Authentication runs
     before the body is read, so a client without the key learns nothing from validation errors.
@@ -522,7 +524,7 @@ def check(body: CheckRequest, request: Request, settings: SettingsDep, detector:
     Same numbers as `Detector.check_many` for the same input. Empty strings score 0.
     """
     # A plain def: scoring is CPU-bound, so it runs in the thread pool, off the event loop.
-    texts = body.items
+    texts = body.batch
     request.state.batch_size = len(texts)
     if len(texts) > settings.max_batch:
         raise ProblemError(
@@ -559,7 +561,7 @@ def _result(verdict: Verdict) -> CheckResult:
         is_solicitation=verdict.is_solicitation,
         category=verdict.category,
         sentiment_conditioned=verdict.sentiment_conditioned,
-        evidence=[EvidenceOut(kind=e.kind, text=e.text, start=e.start, end=e.end) for e in verdict.evidence],
+        evidence=[EvidenceSpan(kind=e.kind, text=e.text, start=e.start, end=e.end) for e in verdict.evidence],
     )
 
 
@@ -581,7 +583,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.detector = Detector.load(settings.model_dir, threshold=settings.threshold)
+        detector = Detector.load(settings.model_dir, threshold=settings.threshold)
+        try:
+            # warm up, and refuse to start (rather than answer 500 to everyone) when the
+            # artifact does not fit this code, e.g. features changed since it was trained
+            detector.check_many([WARM_UP, ""])
+        except Exception as exc:
+            raise RuntimeError(
+                f"the model loaded but cannot score ({type(exc).__name__}: {exc}); "
+                "retrain it with `reviewbait train` or install the matching reviewbait version"
+            ) from exc
+        app.state.detector = detector
         try:
             yield
         finally:
@@ -627,7 +639,7 @@ def _document_limits(app: FastAPI, settings: Settings) -> None:
         schemas = components.setdefault("schemas", {})
         schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
         properties = schemas["CheckRequest"]["properties"]
-        for name, prop in properties.items():
+        for prop in properties.values():
             # null is rejected (leave the field out), so the schema does not offer it
             options = [o for o in prop.pop("anyOf", []) if o.get("type") != "null"]
             if len(options) == 1:
@@ -678,8 +690,14 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, work
     """Run uvicorn; each worker process builds its app from the settings passed through the environment."""
     import uvicorn
 
+    from reviewbait.artifact import ARTIFACT_NAME, default_model_dir
+
+    model = settings.model_dir or default_model_dir()
+    if not (model.is_file() or (model / ARTIFACT_NAME).exists()):
+        # fail here with one line, not in every worker with a traceback
+        raise FileNotFoundError(f"no model artifact at {model}; run `reviewbait train` or pass --model")
     os.environ.update(settings.to_env())
-    uvicorn.run(
+    config = uvicorn.Config(
         "reviewbait.api:app_from_env",
         factory=True,
         host=host,
@@ -689,3 +707,18 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, work
         proxy_headers=False,
         server_header=False,
     )
+    if workers == 1:
+        uvicorn.Server(config).run()
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    # uvicorn's own listener for workers > 1 has proto 0, so asyncio never sets TCP_NODELAY on
+    # the connections and every keep-alive answer waits ~40 ms for a delayed ACK
+    # (https://github.com/Kludex/uvicorn/issues/3149); bind it here as TCP instead.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.set_inheritable(True)
+    logging.getLogger("uvicorn.error").info("Uvicorn running on http://%s:%d with %d workers", host, port, workers)
+    Multiprocess(config, sockets=[listener]).run()

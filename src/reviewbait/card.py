@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["render_card", "write_card"]
+__all__ = ["render_card", "render_user_card", "write_card"]
 
 
 def _row(*cells: Any) -> str:
@@ -13,6 +13,8 @@ def _row(*cells: Any) -> str:
 
 
 def render_card(manifest: dict[str, Any]) -> str:
+    if manifest.get("kind") == "user" or "test" not in manifest.get("metrics", {}):
+        return render_user_card(manifest)
     m = manifest["metrics"]
     lines = [
         "# Model card: reviewbait",
@@ -106,6 +108,93 @@ def render_card(manifest: dict[str, Any]) -> str:
         "- Texts that name no review act at all (no review, rating, stars or review platform, in any",
         "  supported language or disguise) are never flagged: the gate scores them 0.",
         '- Code words with no review vocabulary ("you know the drill") are beyond it.',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def render_user_card(manifest: dict[str, Any]) -> str:
+    """The card of a model trained on a user's rows (``reviewbait train --data``): no test split.
+
+    Its metrics are cross-validated on the training rows (grouped by near duplicates), which is
+    optimistic for posts unlike them; the card says so and points to ``reviewbait evaluate``.
+    """
+    data = manifest.get("data", {})
+    cv = manifest.get("metrics", {}).get("train_cv", {})
+    files = ", ".join(f"`{f}`" for f in data.get("user_files", [])) or "(not recorded)"
+    lines = [
+        "# Model card: reviewbait (trained on your data)",
+        "",
+        "Generated from `manifest.json` by `reviewbait train --data`; do not edit by hand.",
+        "",
+        "## What it does",
+        "The reviewbait pipeline (see `../shared/LABELING.md`), refitted on your labeled rows: scores how",
+        "likely a post offers something of value in exchange for writing, changing or removing a review.",
+        "",
+        "## Artifact",
+        _row("field", "value"),
+        _row("---", "---"),
+        _row("version", manifest.get("model_version")),
+        _row("artifact", f"`{manifest.get('artifact')}` ({manifest.get('size_bytes', 0) / 1e6:.1f} MB)"),
+        _row("sha256", f"`{manifest.get('sha256')}`"),
+        _row("data sha256", f"`{manifest.get('data_sha256')}`"),
+        _row("seed", manifest.get("seed")),
+        _row("command", f"`{manifest.get('command')}`"),
+        _row("training time", f"{manifest.get('training_seconds')} s"),
+    ]
+    for name, version in sorted(manifest.get("versions", {}).items()):
+        lines.append(_row(name, version))
+    lines += [
+        "",
+        "## Training data",
+        f"{data.get('user_rows', '?')} of your rows from {files}, plus {data.get('base_rows', 0)} rows of "
+        f"{data.get('base') or 'no base corpus (--no-base)'}; {data.get('train_rows', '?')} rows in all "
+        f"({data.get('positives', '?')} solicitations), + {data.get('augmented_train_rows', 0)} "
+        "machine-obfuscated copies (training only).",
+    ]
+    notes = manifest.get("notes") or []
+    if notes:
+        lines += ["", *[f"- {note}" for note in notes]]
+    lines += [
+        "",
+        "## Operating points",
+        manifest.get("threshold_choice", ""),
+        "",
+        _row("name", "threshold"),
+        _row("---", "---"),
+    ]
+    lines += [_row(f"`{k}`", v) for k, v in manifest.get("thresholds", {}).items()]
+    lines += [
+        "",
+        "## Cross-validated metrics on the training rows",
+        f"Out-of-fold scores, {cv.get('folds', '?')} folds grouped by {cv.get('grouped_by', 'near-duplicate group')}.",
+        "There is no held-out test split: measure the model on posts it never saw with `reviewbait evaluate`.",
+        "",
+        _row("operating point", "precision", "recall", "F1", "flag rate", "rows"),
+        _row("---", "---", "---", "---", "---", "---"),
+    ]
+    for name in manifest.get("thresholds", {}):
+        v = cv.get(name)
+        if isinstance(v, dict):
+            lines.append(_row(f"`{name}`", v["precision"], v["recall"], v["f1"], v["flag_rate"], v["n"]))
+    sms = manifest.get("metrics", {}).get("sms_spam_collection")
+    lines += ["", "## Real text: SMS Spam Collection"]
+    if sms:
+        lines += [
+            f"{sms['ham']} ham and {sms['spam']} spam SMS ({sms['source']}):",
+            "",
+            _row("operating point", "ham flagged", "spam flagged"),
+            _row("---", "---", "---"),
+        ]
+        lines += [_row(f"`{k}`", sms[k]["ham_flag_rate"], sms[k]["spam_flag_rate"]) for k in manifest["thresholds"]]
+    else:
+        lines.append("Not measured.")
+    lines += [
+        "",
+        "## Limitations",
+        "- Cross-validated metrics flatter a model on posts like its training rows; a model trained with",
+        "  `--no-base` on a few hundred rows knows little beyond them.",
+        "- Texts that name no review act at all are never flagged: the gate scores them 0, whatever the data.",
         "",
     ]
     return "\n".join(lines)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from reviewbait import batch
+from reviewbait import batch, report, triage
 
 __all__ = ["COMMANDS", "main"]
 
@@ -43,8 +43,16 @@ def _load_detector(args: argparse.Namespace) -> Any:
 def cmd_train(args: argparse.Namespace) -> int:
     """Rebuild the model from data/ (seeded, deterministic) and write artifact, manifest and card.
 
+    With --data, train on your own labeled rows (same columns as data/rows/*.csv), merged with
+    the bundled corpus's train split unless --no-base; use the result with --model DIR.
+
     Example: reviewbait train -o models/
+    Example: reviewbait train --data my_rows.csv -o models/mine/
     """
+    if args.data or args.no_base:
+        from reviewbait.retrain import cmd_train_user
+
+        return cmd_train_user(args)
     from reviewbait.train import SEED, train_and_save
 
     command = "reviewbait train" + (f" -o {args.output}" if args.output != "models" else "")
@@ -132,6 +140,10 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], Callable[[argpars
 def _setup_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", default="models", help="directory for artifact, manifest and card")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the recorded one)")
+    p.add_argument("--data", action="append", default=[], metavar="FILE", help="your labeled rows (repeatable)")
+    p.add_argument("--no-base", action="store_true", help="with --data: do not add the bundled corpus")
+    p.add_argument("--text-column", default="text", help="with --data: column holding the text (default: text)")
+    p.add_argument("--id-column", default="id", help="with --data: column holding the row id (default: id)")
 
 
 def _setup_corpus(p: argparse.ArgumentParser) -> None:
@@ -170,6 +182,8 @@ COMMANDS.update(
         "serve": (cmd_serve, _setup_serve),
         "score": (batch.cmd_score, batch.setup_score),
         "report": (batch.cmd_report, batch.setup_report),
+        "evaluate": (report.cmd_evaluate, report.setup_evaluate),
+        "triage": (triage.cmd_triage, triage.setup_triage),
     }
 )
 

@@ -93,7 +93,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"discounts?",
             r"\d+ ?% ?off",
             r"off your next",
-            r"refund(?:s|ed|ing)?",
+            r"refund\w*",
             r"reimburse(?:d|ment|ments)?",
             r"money back",
             r"cash ?back",
@@ -135,6 +135,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"reviewed",
             r"reviewing",
             r"reviewers?",
+            # "rate" as a rating, not a tariff or ratio ("std txt rate", "exchange rate")
+            r"(?<!txt )(?<!text )(?<!std )(?<!standard )(?<!national )(?<!exchange )(?<!interest )(?<!tax )"
+            r"(?<!flat )(?<!hourly )(?<!daily )(?<!heart )(?<!success )(?<!conversion )(?<!birth )(?<!call )"
             r"rat(?:e|es|ed|ing|ings)",
             r"(?:five|four|one|two|three)[- ]?stars?",
             r"star ratings?",
@@ -191,6 +194,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"only if you (?:love|like)",
         ),
         "removal": (
+            r"(?:delete|remove|take down|take off|edit|update|change|revise|retract|withdraw|amend|modify|up)(?:s|d|ing)?",
+            r"change it to",
+            r"bump (?:it )?up",
             r"(?:delete|remove|take down|edit|update|change|revise|retract|withdraw|amend|modify)(?:s|d|ing)?"
             r" (?:\w+ ){0,3}(?:review|rating|feedback|comment)s?",
             r"(?:one|two)[- ]?stars?",
@@ -214,6 +220,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"link in bio",
         ),
         "reporting": (
+            r"is (?:this|that|it) (?:legal|allowed|legit)",
+            r"(?:they|he|she|the seller|the owner) (?:offered|said|wrote|messaged|texted|asked)",
             r"reported",
             r"report(?:ing|s)?",
             r"according to",
@@ -283,7 +291,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"c[oó]digos? de descuento",
             r"descuentos?",
             r"\d+ ?% de descuento",
-            r"reembols(?:o|os|amos|ar|ado|ada)",
+            r"reembols\w*",
             r"devol(?:vemos|ución|verte)",
             r"te devuelvo",
             r"dinero",
@@ -340,6 +348,14 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"valoraci[oó]n positiva",
         ),
         "removal": (
+            r"borr(?:a|ar|as|ás)",
+            r"quit(?:a|ar|as|ás)",
+            r"elimin(?:a|ar|as)",
+            r"cambi(?:a|ar|as|ás)",
+            r"modific(?:a|ar)",
+            r"edit(?:a|ar)",
+            r"retir(?:a|ar)",
+            r"sub(?:e|ir) (?:la|tu) (?:nota|valoración|calificación)",
             r"(?:eliminar|borrar|quitar|cambiar|modificar|editar|retirar)(?:la|lo)? (?:la |tu |su |esa )?(?:reseña|valoración|opinión|calificación|comentario)",
             r"reseñas? negativas?",
             r"(?:1|una) estrella",
@@ -347,6 +363,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "contact": (r"md", r"mp", r"(?:por |al )privado", r"escr[ií]beme", r"wasap", r"inbox"),
         "reporting": (
+            r"(?:es|esto es) legal",
+            r"me (?:escribi[oó]|dijo|pidi[oó])",
+            r"denunci",
+            r"prohibid[oa]s?",
             r"denunci(?:a|ó|ar|é|aron)",
             r"seg[uú]n",
             r"multad?as?",
@@ -381,7 +401,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"cupo(?:m|ns)",
             r"cupão",
             r"descontos?",
-            r"reembols(?:o|amos|ar|ado)",
+            r"reembols\w*",
             r"devolvemos",
             r"dinheiro",
             r"pagamentos?",
@@ -422,12 +442,23 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"boa avaliação",
         ),
         "removal": (
+            r"apag(?:a|ar|ue)",
+            r"exclu(?:i|ir|a)",
+            r"remov(?:e|er|a)",
+            r"retir(?:e|a|ar)",
+            r"tir(?:a|ar|e)",
+            r"alter(?:a|ar|e)",
+            r"mud(?:a|ar|e)",
+            r"edit(?:a|ar|e)",
             r"(?:apagar|excluir|remover|alterar|mudar|editar|retirar|tirar)(?: a| sua| essa)? (?:avaliação|reclamação|comentário|nota)",
             r"avalia(?:ção|ções) negativas?",
             r"(?:1|uma) estrela",
         ),
         "contact": (r"pv", r"chama no (?:pv|direct|whats|zap)", r"direct", r"inbox", r"zap"),
         "reporting": (
+            r"[eé] legal",
+            r"me (?:mandou|escreveu|disse|pediu)",
+            r"proibid[oa]s?",
             r"den[uú]ncias?",
             r"segundo",
             r"multas?",
@@ -504,6 +535,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"gute (?:bewertung|rezension)(?:en)?",
         ),
         "removal": (
+            r"lösch(?:e|en|t|st)?",
+            r"entfern(?:e|en|t|st)?",
+            r"änder(?:e|n|t|st)?",
+            r"raus(?:nehmen|nimmst)?",
+            r"zurückzieh(?:en|st)?",
+            r"anpass(?:en|t)",
             r"(?:bewertung|rezension) (?:zu )?(?:löschen|entfernen|ändern|anpassen|zurückziehen|überarbeiten)",
             r"(?:löschen|entfernen|ändern) sie (?:bitte )?(?:ihre|die) (?:bewertung|rezension)",
             r"negative (?:bewertung|rezension)(?:en)?",
@@ -511,6 +548,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "contact": (r"pn", r"schreib(?:t)? mir", r"privatnachricht"),
         "reporting": (
+            r"(?:ist das|ist sowas) (?:erlaubt|legal)",
+            r"(?:hat mir|schrieb mir|schreibt mir)",
+            r"unzulässig",
             r"laut",
             r"bericht(?:et|en)",
             r"abmahnung",
@@ -550,7 +590,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"codes? promo",
             r"réductions?",
             r"remises?",
-            r"rembours(?:é|ée|er|ement|ons|és)",
+            r"rembours\w*",
             r"argent",
             r"commissions?",
             r"pièces",
@@ -584,6 +624,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "sentiment": (r"(?:5|cinq) étoiles", r"avis positifs?", r"bons? avis", r"avis favorables?"),
         "removal": (
+            r"supprim(?:e|er|ez|es)",
+            r"enl[eè]v(?:e|er|ez|es)",
+            r"retir(?:e|er|ez|es)",
+            r"modifi(?:e|er|ez|es)",
+            r"chang(?:e|er|ez|es)",
             r"(?:supprimer|retirer|modifier|changer|enlever) (?:votre |ton |l'|cet |son )?(?:avis|commentaire|note)",
             r"avis négatifs?",
             r"mauvais avis",
@@ -591,6 +636,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "contact": (r"mp", r"en privé", r"écri(?:vez|s)[- ]moi", r"message privé"),
         "reporting": (
+            r"(?:c'est|est-ce) légal",
+            r"m'a (?:écrit|proposé|dit|demandé)",
+            r"interdit",
             r"selon",
             r"dgccrf",
             r"amendes?",
@@ -626,7 +674,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"codice sconto",
             r"sconti?",
             r"\d+ ?% di sconto",
-            r"rimbors(?:o|i|are|ato|iamo)",
+            r"rimbors\w*",
             r"soldi",
             r"commissione",
             r"punti",
@@ -663,12 +711,21 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"voto (?:massimo|pieno)",
         ),
         "removal": (
+            r"cancell(?:a|are|i)",
+            r"rimuov(?:i|ere|a)",
+            r"togli(?:ere|e)?",
+            r"elimin(?:a|are|i)",
+            r"modific(?:a|are|hi)",
+            r"via",
             r"(?:cancellare|rimuovere|modificare|togliere|eliminare|ritirare) (?:la |tua |sua |quella )?(?:recensione|valutazione)",
             r"recensione negativa",
             r"(?:1|una) stella",
         ),
         "contact": (r"scrivimi", r"in privato", r"pvt"),
         "reporting": (
+            r"(?:è|e') legale",
+            r"mi ha (?:scritto|proposto|detto|chiesto)",
+            r"vietat[oaie]",
             r"secondo",
             r"agcm",
             r"antitrust",
@@ -756,9 +813,34 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"换",
         ),
         "sentiment": (r"好评", r"五星", r"5星", r"满分", r"全五星"),
-        "removal": (r"删差评", r"删除评价", r"删评", r"修改评价", r"改评", r"差评", r"中评", r"撤销"),
+        "removal": (
+            r"差评删",
+            r"删了",
+            r"删掉",
+            r"删除",
+            r"改成",
+            r"改一下",
+            r"撤掉",
+            r"删差评",
+            r"删除评价",
+            r"删评",
+            r"修改评价",
+            r"改评",
+            r"差评",
+            r"中评",
+            r"撤销",
+        ),
         "contact": (r"加微信", r"微信", r"vx", r"v信", r"私信", r"私聊", r"加群", r"qq", r"扫码"),
         "reporting": (
+            r"原话",
+            r"凭什么",
+            r"离谱",
+            r"合法吗",
+            r"截图为证",
+            r"冒充",
+            r"从未",
+            r"不要轻信",
+            r"禁止",
             r"据",
             r"报道",
             r"市场监管",
@@ -875,10 +957,16 @@ _PAIRS = (
 )
 
 
+# Quoted speech: an offer inside quotation marks is usually reported, not made.
+_QUOTED = re.compile(
+    r"«[^»]{3,400}»|“[^”]{3,400}”|„[^“”]{3,400}[“”]|\"[^\"]{3,400}\"|「[^」]{2,200}」|『[^』]{2,200}』"
+)
+
+
 def cue_feature_names() -> list[str]:
     names = [f"count_{kind}" for kind in CUE_KINDS]
     names += [f"near_{a}_{b}" for a, b in _PAIRS]
-    names += ["triple_near", "triple_anywhere", "log_length"]
+    names += ["triple_near", "triple_anywhere", "log_length", "quoted_offer_share", "quoted_offer"]
     return names
 
 
@@ -903,4 +991,23 @@ def cue_features(normalized: NormalizedText, cues: list[Cue]) -> list[float]:
                 triple_near = 1.0
                 break
     row += [triple_near, 1.0 if (inc and rev and exc) else 0.0, math.log1p(len(normalized.text)) / 10.0]
+    row += _quoted_features(normalized.text, cues)
     return row
+
+
+def _quoted_features(text: str, cues: list[Cue]) -> list[float]:
+    """Share of offer cues inside quotation marks, and whether one quote holds a whole offer."""
+    offer = [c for c in cues if c.kind in ("incentive", "review", "exchange")]
+    if not offer or not any(q in text for q in '«“„"「『'):
+        return [0.0, 0.0]
+    spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    if not spans:
+        return [0.0, 0.0]
+    inside = [any(a <= c.norm_start and c.norm_end <= b for a, b in spans) for c in offer]
+    whole_offer = 0.0
+    for a, b in spans:
+        kinds = {c.kind for c in offer if a <= c.norm_start and c.norm_end <= b}
+        if {"incentive", "review"} <= kinds:
+            whole_offer = 1.0
+            break
+    return [sum(inside) / len(offer), whole_offer]

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import average_precision_score, confusion_matrix, precision_recall_curve
 
-__all__ = ["binary_metrics", "breakdown", "choose_thresholds"]
+__all__ = ["binary_metrics", "breakdown", "calibration_table", "choose_thresholds", "threshold_table"]
 
 
 def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, Any]:
@@ -42,8 +42,16 @@ def choose_thresholds(y: np.ndarray, p: np.ndarray, *, min_precision: float = 0.
     return {"balanced": round(balanced, 6), "precise": round(max(precise, balanced), 6)}
 
 
-def breakdown(frame: Any, p: np.ndarray, threshold: float) -> dict[str, Any]:
-    """Overall metrics plus per-language and per-category ones for a labeled frame."""
+def breakdown(
+    frame: Any, p: np.ndarray, threshold: float, predicted_category: np.ndarray | None = None
+) -> dict[str, Any]:
+    """Overall metrics plus per-language and per-category ones for a labeled frame.
+
+    For a positive category ``c``, ``recall`` is the share of its rows flagged, and ``f1``
+    is end to end: a row counts as predicted ``c`` when it is flagged AND the category head
+    says ``c`` (needs ``predicted_category``; without it, F1 of ``c``'s rows against all
+    negatives). For a negative category, the share of its rows wrongly flagged.
+    """
     y = frame["label"].to_numpy(dtype=int)
     result: dict[str, Any] = {
         "pr_auc": round(float(average_precision_score(y, p)), 4) if 0 < y.sum() < y.size else None,
@@ -60,10 +68,15 @@ def breakdown(frame: Any, p: np.ndarray, threshold: float) -> dict[str, Any]:
     for category in sorted(frame["category"].unique()):
         mask = (frame["category"] == category).to_numpy()
         if y[mask].sum() > 0:
-            # a positive category: detection F1 against all negatives, and recall
-            subset = mask | negatives
-            per_category[str(category)] = binary_metrics(y[subset], p[subset], threshold)
-            per_category[str(category)]["recall"] = binary_metrics(y[mask], p[mask], threshold)["recall"]
+            if predicted_category is not None:
+                actual = mask & (y == 1)
+                predicted = (p >= threshold) & (np.asarray(predicted_category) == category)
+                entry = binary_metrics(actual.astype(int), predicted.astype(float), 0.5)
+            else:
+                subset = mask | negatives
+                entry = binary_metrics(y[subset], p[subset], threshold)
+            entry["detection_recall"] = binary_metrics(y[mask], p[mask], threshold)["recall"]
+            per_category[str(category)] = entry
         else:
             per_category[str(category)] = {
                 "n": int(mask.sum()),
@@ -71,3 +84,43 @@ def breakdown(frame: Any, p: np.ndarray, threshold: float) -> dict[str, Any]:
             }
     result["per_category"] = per_category
     return result
+
+
+def threshold_table(y: np.ndarray, p: np.ndarray, thresholds: list[float]) -> list[dict[str, Any]]:
+    """Precision, recall, F1 and flag rate at each threshold, sorted by threshold."""
+    rows = []
+    for threshold in sorted(set(thresholds)):
+        metrics = binary_metrics(y, p, threshold)
+        rows.append(
+            {
+                "threshold": round(float(threshold), 6),
+                **{k: metrics[k] for k in ("precision", "recall", "f1", "flag_rate")},
+                "flagged": int(np.sum(np.asarray(p) >= threshold)),
+            }
+        )
+    return rows
+
+
+def calibration_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[str, Any]]:
+    """Reliability bins of equal width: mean predicted probability vs observed positive rate.
+
+    The last bin includes 1.0; empty bins are left out.
+    """
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    index = np.minimum((p * bins).astype(int), bins - 1)
+    rows = []
+    for b in range(bins):
+        mask = index == b
+        if not mask.any():
+            continue
+        rows.append(
+            {
+                "low": round(b / bins, 4),
+                "high": round((b + 1) / bins, 4),
+                "n": int(mask.sum()),
+                "mean_probability": round(float(p[mask].mean()), 4),
+                "positive_rate": round(float(y[mask].mean()), 4),
+            }
+        )
+    return rows

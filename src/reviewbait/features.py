@@ -66,7 +66,11 @@ class SolicitationFeatures(TransformerMixin, BaseEstimator):
         self.cue_weight = cue_weight
 
     def fit(self, X: Iterable[str], y: Any = None) -> SolicitationFeatures:
-        texts = [n.text for n in self._normalize(X)]
+        return self.fit_normalized(self._normalize(X))
+
+    def fit_normalized(self, normalized: Sequence[NormalizedText]) -> SolicitationFeatures:
+        """Fit on texts that were already normalized (training normalizes once for everything)."""
+        texts = [n.text for n in normalized]
         self.word_vectorizer_ = TfidfVectorizer(
             analyzer="word",
             ngram_range=self.word_ngram_range,

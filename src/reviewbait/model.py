@@ -110,10 +110,10 @@ class SolicitationModel:
             details["normalized"] = dict(zip(candidates.tolist(), normalized, strict=True))
             best_X = X[best_units]
             categories = self.category_classifier.predict(best_X)
-            sentiment = self.sentiment_classifier.predict_proba(best_X)[:, 1]
+            sentiment = self.sentiment_classifier.predict(best_X)
             for k, unit in enumerate(best_units.tolist()):
                 position = int(units.owner[unit])
                 details["best_span"][position] = units.span[unit]
                 details["category"][position] = str(categories[k])
-                details["sentiment"][position] = bool(sentiment[k] >= 0.5)
+                details["sentiment"][position] = bool(sentiment[k])
         return probabilities, details

@@ -1,0 +1,87 @@
+"""Loading verifies the checksum first, then loads the same bytes; versions must match."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reviewbait.artifact import (
+    ARTIFACT_NAME,
+    MANIFEST_NAME,
+    ModelIntegrityError,
+    ModelVersionError,
+    load_model,
+)
+from reviewbait.detector import Detector
+
+
+@pytest.fixture
+def model_copy(tiny_model_dir: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, target)
+    return target
+
+
+def edit_manifest(directory: Path, **changes: object) -> None:
+    path = directory / MANIFEST_NAME
+    manifest = json.loads(path.read_text())
+    manifest.update(changes)
+    path.write_text(json.dumps(manifest))
+
+
+def test_a_verified_model_loads(model_copy: Path) -> None:
+    model, manifest = load_model(model_copy)
+    assert manifest["sha256"]
+    assert model.thresholds["balanced"] > 0
+
+
+def test_a_tampered_artifact_is_refused_naming_file_and_both_hashes(model_copy: Path) -> None:
+    artifact = model_copy / ARTIFACT_NAME
+    data = bytearray(artifact.read_bytes())
+    data[-10] ^= 0xFF
+    artifact.write_bytes(bytes(data))
+    expected = json.loads((model_copy / MANIFEST_NAME).read_text())["sha256"]
+    with pytest.raises(ModelIntegrityError) as error:
+        Detector.load(model_copy)
+    message = str(error.value)
+    assert str(artifact) in message and expected in message and "got" in message
+
+
+def test_without_a_recorded_hash_only_trusted_loads(model_copy: Path) -> None:
+    (model_copy / MANIFEST_NAME).unlink()
+    with pytest.raises(ModelIntegrityError, match="trusted=True"):
+        Detector.load(model_copy)
+    detector = Detector.load(model_copy, trusted=True)
+    assert 0.0 <= detector.probabilities(["free gift for a review"])[0] <= 1.0
+
+
+def test_another_scikit_learn_version_is_an_error_that_says_to_retrain(model_copy: Path) -> None:
+    manifest = json.loads((model_copy / MANIFEST_NAME).read_text())
+    manifest["versions"]["scikit-learn"] = "0.24.2"
+    (model_copy / MANIFEST_NAME).write_text(json.dumps(manifest))
+    with pytest.raises(ModelVersionError, match="reviewbait train"):
+        Detector.load(model_copy)
+
+
+def test_garbage_with_a_matching_hash_is_a_clear_error(model_copy: Path) -> None:
+    import hashlib
+
+    garbage = b"this is not a joblib file"
+    (model_copy / ARTIFACT_NAME).write_bytes(garbage)
+    edit_manifest(model_copy, sha256=hashlib.sha256(garbage).hexdigest())
+    with pytest.raises(ModelIntegrityError, match="could not be loaded"):
+        Detector.load(model_copy)
+
+
+def test_a_broken_manifest_is_a_clear_error(model_copy: Path) -> None:
+    (model_copy / MANIFEST_NAME).write_text("{not json")
+    with pytest.raises(ModelIntegrityError, match="not valid JSON"):
+        Detector.load(model_copy)
+
+
+def test_a_missing_model_names_the_path(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=str(tmp_path)):
+        Detector.load(tmp_path)

@@ -1,0 +1,76 @@
+"""Cue extraction per language, with spans into the original text."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewbait.cues import CUE_KINDS, LANGUAGES, LEXICON, cue_feature_names, cue_features, find_cues
+from reviewbait.normalize import normalize
+
+# One written example per language: (text, {kind: an expected original substring})
+EXAMPLES = {
+    "en": ("Leave a 5-star review on Amazon and get a $10 gift card, DM me", {"review": "review", "incentive": "gift card"}),
+    "es": ("Deja tu reseña de 5 estrellas y te devolvemos el dinero por PayPal", {"review": "reseña", "incentive": "dinero"}),
+    "de": ("Nach der Bewertung gibt es die volle Rückerstattung, 5 Sterne bitte", {"review": "Bewertung", "incentive": "Rückerstattung"}),
+    "fr": ("Laissez un avis 5 étoiles et recevez un bon d'achat de 10 €", {"review": "avis", "incentive": "bon d'achat"}),
+    "pt": ("Avaliação 5 estrelas com foto = reembolso total no Pix", {"review": "Avaliação", "incentive": "reembolso"}),
+    "it": ("Lascia una recensione a 5 stelle e ricevi un buono sconto", {"review": "recensione", "incentive": "buono sconto"}),
+    "zh": ("五星好评晒图返现5元，截图发客服", {"review": "好评", "incentive": "返现"}),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_finds_review_and_incentive(language: str) -> None:
+    text, expected = EXAMPLES[language]
+    cues = find_cues(text)
+    for kind, original in expected.items():
+        found = [c.text for c in cues if c.kind == kind]
+        assert original in found, (kind, found)
+    assert any(c.language == language for c in cues)
+
+
+def test_every_language_has_every_main_kind() -> None:
+    for language in LANGUAGES:
+        for kind in ("incentive", "review", "exchange", "sentiment", "removal", "reporting"):
+            assert LEXICON[language].get(kind), (language, kind)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_cue_spans_slice_the_original(language: str) -> None:
+    text, _ = EXAMPLES[language]
+    for cue in find_cues(text):
+        assert text[cue.start : cue.end] == cue.text
+        assert cue.kind in CUE_KINDS
+
+
+def test_disguised_words_are_found_in_their_disguise() -> None:
+    text = "FR33 g1ft for your r3v1ew!"
+    found = {(c.kind, c.text) for c in find_cues(text)}
+    assert ("incentive", "FR33") in found
+    assert ("review", "r3v1ew") in found
+
+
+def test_sentiment_removal_contact_and_reporting() -> None:
+    assert {"sentiment"} <= {c.kind for c in find_cues("only 5 stars please")}
+    assert "removal" in {c.kind for c in find_cues("we refund you if you delete the review")}
+    assert "contact" in {c.kind for c in find_cues("interested? message me on WhatsApp")}
+    assert "reporting" in {c.kind for c in find_cues("According to the FTC, the seller was fined")}
+
+
+def test_tariff_rate_is_not_a_rating() -> None:
+    kinds = [c.kind for c in find_cues("std txt rate applies")]
+    assert "review" not in kinds
+
+
+def test_features_have_their_names_and_see_quoted_offers() -> None:
+    names = cue_feature_names()
+    made = "Si tu enlèves ton avis négatif je te rembourse 15 €"
+    quoted = "Le vendeur m'a écrit « si tu enlèves ton avis négatif je te rembourse 15 € ». C'est légal ?"
+    for text in (made, quoted):
+        n = normalize(text)
+        assert len(cue_features(n, find_cues(n))) == len(names)
+    feature = dict(zip(names, cue_features(normalize(quoted), find_cues(quoted)), strict=True))
+    assert feature["quoted_offer"] == 1.0
+    assert feature["count_reporting"] > 0
+    plain = dict(zip(names, cue_features(normalize(made), find_cues(made)), strict=True))
+    assert plain["quoted_offer"] == 0.0

@@ -1,0 +1,104 @@
+"""The scikit-learn contract of the feature transformer and of the calibrated classifier.
+
+``check_estimator`` skips estimators that do not take 2-D arrays, so the contract of a text
+transformer is written out here.
+"""
+
+from __future__ import annotations
+
+import io
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from reviewbait.classifier import PlattCalibratedClassifier
+from reviewbait.features import SolicitationFeatures
+
+TEXTS = [
+    "Leave a 5 star review and get a free gift card",
+    "Great blender, would buy again",
+    "r3v1ew for refund, DM me",
+    "Enter our giveaway: like and share",
+    "好评返现5元",
+    "Laissez un avis et gagnez un cadeau",
+    "Meeting moved to 3pm",
+    "Review swap anyone? I review yours, you review mine",
+] * 3
+
+
+def small() -> SolicitationFeatures:
+    return SolicitationFeatures(min_df=1, max_word_features=500, max_char_features=800)
+
+
+def test_init_only_stores_parameters_and_clone_round_trips() -> None:
+    est = SolicitationFeatures(cue_weight=2.5, min_df=3)
+    assert est.get_params()["cue_weight"] == 2.5
+    cloned = clone(est)
+    assert cloned.get_params() == est.get_params()
+    assert not hasattr(cloned, "word_vectorizer_")
+    cloned.set_params(cue_weight=0.5)
+    assert cloned.cue_weight == 0.5 and est.cue_weight == 2.5
+
+
+def test_fit_returns_self_and_learned_attributes_end_with_underscore() -> None:
+    est = small()
+    assert est.fit(TEXTS) is est
+    assert hasattr(est, "word_vectorizer_") and hasattr(est, "char_vectorizer_")
+
+
+def test_transform_before_fit_raises_not_fitted() -> None:
+    with pytest.raises(NotFittedError):
+        small().transform(TEXTS)
+
+
+def test_feature_names_match_output_width() -> None:
+    est = small().fit(TEXTS)
+    X = est.transform(TEXTS)
+    names = est.get_feature_names_out()
+    assert X.shape == (len(TEXTS), len(names))
+    assert any(n.startswith("cue__") for n in names)
+    assert len(set(names)) == len(names)
+
+
+def test_identical_output_after_joblib_round_trip() -> None:
+    est = small().fit(TEXTS)
+    buffer = io.BytesIO()
+    joblib.dump(est, buffer)
+    buffer.seek(0)
+    again = joblib.load(buffer)
+    assert (est.transform(TEXTS) != again.transform(TEXTS)).nnz == 0
+
+
+def test_rejects_a_single_string_and_non_text_items() -> None:
+    est = small().fit(TEXTS)
+    with pytest.raises(TypeError, match="single str"):
+        est.transform("just one text")
+    with pytest.raises(TypeError, match="index 1"):
+        est.transform(["fine", None])
+
+
+def test_calibrated_classifier_contract() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 5))
+    y = (X[:, 0] + 0.3 * rng.normal(size=200) > 0).astype(int)
+    clf = PlattCalibratedClassifier(cv=4)
+    assert clf.fit(X, y) is clf
+    proba = clf.predict_proba(X)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    order = np.argsort(clf.decision_function(X))
+    assert np.all(np.diff(proba[order, 1]) >= -1e-12)  # monotone in the decision value
+    assert (clf.predict(X) == y).mean() > 0.85
+    assert len(clf.fold_estimators_) == 4
+    assert clf.drop_folds().fold_estimators_ == []
+    with pytest.raises(NotFittedError):
+        PlattCalibratedClassifier().predict_proba(X)
+
+
+def test_calibrated_classifier_needs_splits_that_cover_every_row() -> None:
+    X = np.arange(20, dtype=float).reshape(-1, 1)
+    y = np.array([0, 1] * 10)
+    with pytest.raises(ValueError, match="every row"):
+        PlattCalibratedClassifier(cv=[(np.arange(10), np.arange(10, 15))]).fit(X, y)
