@@ -9,12 +9,27 @@ from reviewbait.normalize import normalize
 
 # One written example per language: (text, {kind: an expected original substring})
 EXAMPLES = {
-    "en": ("Leave a 5-star review on Amazon and get a $10 gift card, DM me", {"review": "review", "incentive": "gift card"}),
-    "es": ("Deja tu reseña de 5 estrellas y te devolvemos el dinero por PayPal", {"review": "reseña", "incentive": "dinero"}),
-    "de": ("Nach der Bewertung gibt es die volle Rückerstattung, 5 Sterne bitte", {"review": "Bewertung", "incentive": "Rückerstattung"}),
-    "fr": ("Laissez un avis 5 étoiles et recevez un bon d'achat de 10 €", {"review": "avis", "incentive": "bon d'achat"}),
+    "en": (
+        "Leave a 5-star review on Amazon and get a $10 gift card, DM me",
+        {"review": "review", "incentive": "gift card"},
+    ),
+    "es": (
+        "Deja tu reseña de 5 estrellas y te devolvemos el dinero por PayPal",
+        {"review": "reseña", "incentive": "dinero"},
+    ),
+    "de": (
+        "Nach der Bewertung gibt es die volle Rückerstattung, 5 Sterne bitte",
+        {"review": "Bewertung", "incentive": "Rückerstattung"},
+    ),
+    "fr": (
+        "Laissez un avis 5 étoiles et recevez un bon d'achat de 10 €",
+        {"review": "avis", "incentive": "bon d'achat"},
+    ),
     "pt": ("Avaliação 5 estrelas com foto = reembolso total no Pix", {"review": "Avaliação", "incentive": "reembolso"}),
-    "it": ("Lascia una recensione a 5 stelle e ricevi un buono sconto", {"review": "recensione", "incentive": "buono sconto"}),
+    "it": (
+        "Lascia una recensione a 5 stelle e ricevi un buono sconto",
+        {"review": "recensione", "incentive": "buono sconto"},
+    ),
     "zh": ("五星好评晒图返现5元，截图发客服", {"review": "好评", "incentive": "返现"}),
 }
 

@@ -128,7 +128,13 @@ def test_score_frame_keeps_every_column_and_row(tiny_detector: Detector) -> None
 def test_flagged_verdicts_carry_a_category(tiny_detector: Detector) -> None:
     verdict = tiny_detector.check(OFFER, threshold=0.0)
     assert verdict.category in {
-        "contest", "insert_card", "refund_recruit", "direct_reward", "review_swap", "paid_review", "suppression",
+        "contest",
+        "insert_card",
+        "refund_recruit",
+        "direct_reward",
+        "review_swap",
+        "paid_review",
+        "suppression",
     }
     assert "incentive:" in verdict.evidence_summary()
 

@@ -897,8 +897,8 @@ def _factor(fragments: tuple[str, ...]) -> str:
 
 
 def _compile(kind: str) -> re.Pattern[str]:
-    latin = []
-    chinese = []
+    latin: list[str] = []
+    chinese: list[str] = []
     for lang, kinds in LEXICON.items():
         fragments = kinds.get(kind, ())
         if fragments:

@@ -53,17 +53,23 @@ class Verdict:
     threshold: float
 
     def evidence_summary(self, max_per_kind: int = 2) -> str:
-        """Short readable evidence: ``incentive: "free phone"; review: "review ... on Best Buy"``."""
-        parts = []
-        for kind in EVIDENCE_KINDS:
-            quotes = [e.text.replace("\n", " ").strip() for e in self.evidence if e.kind == kind]
-            seen: list[str] = []
-            for quote in quotes:
-                if quote and quote.lower() not in (s.lower() for s in seen):
-                    seen.append(quote if len(quote) <= 60 else quote[:57] + "...")
-            if seen:
-                parts.append(f"{kind}: " + ", ".join(f'"{q}"' for q in seen[:max_per_kind]))
-        return "; ".join(parts)
+        """Short readable evidence: ``incentive: "free phone"; review: "review", "Best Buy"``."""
+        return summarize_evidence(self.evidence, max_per_kind)
+
+
+def summarize_evidence(evidence: Iterable[Evidence], max_per_kind: int = 2) -> str:
+    """One line per verdict for files and logs: the quoted words of each kind, in kind order."""
+    evidence = tuple(evidence)
+    parts = []
+    for kind in EVIDENCE_KINDS:
+        seen: list[str] = []
+        for ev in evidence:
+            quote = ev.text.replace("\n", " ").strip()
+            if ev.kind == kind and quote and quote.lower() not in (s.lower() for s in seen):
+                seen.append(quote if len(quote) <= 60 else quote[:57] + "...")
+        if seen:
+            parts.append(f"{kind}: " + ", ".join(f'"{q}"' for q in seen[:max_per_kind]))
+    return "; ".join(parts)
 
 
 def _clean_texts(texts: Any, errors: Errors) -> tuple[list[str], np.ndarray]:
@@ -226,19 +232,16 @@ class Detector:
         """
         texts = [v if isinstance(v, str) else "" for v in values]
         cut = self.resolve_threshold(threshold)
-        probability = self.probabilities(texts)
+        probability, details = self._model.score(texts, with_details=True)
         flag = ((probability >= cut) & (probability > 0)).astype(np.int8)
         category = [""] * len(texts)
         sentiment = np.zeros(len(texts), dtype=np.int8)
         summary = [""] * len(texts)
-        flagged = np.flatnonzero(flag).tolist()
-        if flagged:
-            verdicts = self.check_many([texts[i] for i in flagged], threshold=0.0)
-            for i, verdict in zip(flagged, verdicts, strict=True):
-                category[i] = verdict.category or ""
-                sentiment[i] = int(verdict.sentiment_conditioned)
-                if evidence:
-                    summary[i] = verdict.evidence_summary()
+        for i in np.flatnonzero(flag).tolist():
+            category[i] = details["category"][i]
+            sentiment[i] = int(details["sentiment"][i])
+            if evidence:
+                summary[i] = summarize_evidence(_evidence(details["normalized"][i], details["best_span"][i]))
         return {
             "probability": np.round(probability, 6),
             "flag": flag,

@@ -14,6 +14,8 @@ solicitation (tested on every positive row of the corpus and on obfuscated varia
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -70,17 +72,35 @@ def _disguised(word: str) -> str:
 REVIEW_PATTERN = _REVIEW_STEMS + "|" + "|".join(_disguised(w) for w in _DISGUISED_REVIEW)
 
 
-def candidate_mask(texts: Any) -> np.ndarray:
-    """Boolean mask of the texts that name a review act (maybe disguised): the model's input.
+# Below this many texts, compiling the RE2 program costs more than it saves: use Python's re.
+SMALL_BATCH = 48
+_PYTHON_PATTERN = re.compile(REVIEW_PATTERN)
 
-    ``texts`` is a list of str (or anything ``pyarrow.array`` accepts as strings).
-    """
+
+def _python_mask(texts: list[str]) -> np.ndarray:
+    return np.fromiter(
+        (bool(_PYTHON_PATTERN.search(unicodedata.normalize("NFKC", t).lower())) for t in texts),
+        dtype=bool,
+        count=len(texts),
+    )
+
+
+def _arrow_strings(texts: list[str]) -> Any:
     import pyarrow as pa
+
+    try:
+        return pa.array(texts, type=pa.large_string())
+    except UnicodeEncodeError:  # lone surrogates cannot be UTF-8: replace them, for the gate only
+        return pa.array([t.encode("utf-8", "replace").decode("utf-8") for t in texts], type=pa.large_string())
+
+
+def candidate_mask(texts: Any) -> np.ndarray:
+    """Boolean mask of the texts that name a review act (maybe disguised): the model's input."""
+    texts = list(texts)
+    if len(texts) < SMALL_BATCH:
+        return _python_mask(texts)
     import pyarrow.compute as pc
 
-    array = texts if isinstance(texts, pa.Array | pa.ChunkedArray) else pa.array(texts, type=pa.large_string())
-    if len(array) == 0:
-        return np.zeros(0, dtype=bool)
-    folded = pc.utf8_lower(pc.utf8_normalize(array, "NFKC"))
+    folded = pc.utf8_lower(pc.utf8_normalize(_arrow_strings(texts), "NFKC"))
     review = pc.fill_null(pc.match_substring_regex(folded, REVIEW_PATTERN), False)
     return np.asarray(review.to_numpy(zero_copy_only=False), dtype=bool)
