@@ -227,7 +227,8 @@ def _copy_with(exports: Path, directory: Path, change: str) -> Path:
             frame.insert(2, "lang", "en")
         if i == 2 and change in ("extra", "reorder"):
             frame = frame[list(reversed(frame.columns))]
-        frame.to_csv(directory / path.name, index=False)
+        # a byte-order mark, as spreadsheet exports write, on the file whose header Dask reads
+        frame.to_csv(directory / path.name, index=False, encoding="utf-8-sig" if change == "reorder" else "utf-8")
     return directory
 
 

@@ -1575,7 +1575,16 @@ def cmd_score(args: Any) -> int:
     Formats by extension (or --format): .csv .tsv .csv.gz .jsonl .parquet; - is stdin/stdout.
 
     Example: reviewbait score posts.csv --text-column message -o posts.scored.csv
+    With --engine dask: reviewbait score 'exports/*.csv' -o 'scored/*.parquet' --text-column message --engine dask
     """
+    if args.engine == "dask":
+        try:
+            from reviewbait.dask import run_cli
+        except ImportError as exc:
+            raise BatchError(str(exc)) from None
+        return run_cli(args)
+    if args.scheduler or args.union_columns:
+        raise BatchError("--scheduler and --union-columns need --engine dask")
     options = ScoreOptions(
         input=args.input,
         output=args.output,
@@ -1617,7 +1626,26 @@ def cmd_score(args: Any) -> int:
 
 
 def setup_score(parser: Any) -> None:
-    parser.add_argument("input", help="file to score, or - for standard input")
+    parser.add_argument(
+        "input", help="file to score, or - for standard input (with --engine dask: a quoted glob or a directory)"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this machine, streamed (default); dask: a Dask cluster, a glob or directory in, "
+        "partitioned Parquet/CSV out (pip install 'reviewbait[dask]')",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a running cluster's scheduler, e.g. tcp://host:8786 (default: a local cluster)",
+    )
+    parser.add_argument(
+        "--union-columns",
+        action="store_true",
+        help="with --engine dask: score files with different columns together, absent columns left empty",
+    )
     parser.add_argument("-o", "--output", help="output file, or - for standard output (default: INPUT.scored.EXT)")
     parser.add_argument("--text-column", help="column holding the text (default: the one column that looks like text)")
     parser.add_argument("--format", choices=FORMATS, help="input format (default: from the extension, else csv)")

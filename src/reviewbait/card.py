@@ -70,17 +70,20 @@ def render_card(manifest: dict[str, Any]) -> str:
         lines.append(_row(lang, v["n"], v["precision"], v["recall"], v["f1"]))
     lines += [
         "",
-        "Per category at `balanced` (positive categories: F1 of that category against all negatives;",
-        "negative categories: share wrongly flagged):",
+        "Per category at `balanced`. Positive categories: *detection recall* (share of the category's",
+        "rows flagged), *slice F1* (F1 on the category's own rows, 2r/(1+r)), and *end-to-end F1*",
+        "(a row counts as predicted for the category only when it is flagged AND the category head",
+        "names that category; false flags of other rows count against it). Negative categories:",
+        "share wrongly flagged.",
         "",
-        _row("category", "n", "recall", "F1", "false-positive rate"),
-        _row("---", "---", "---", "---", "---"),
+        _row("category", "n", "detection recall", "slice F1", "end-to-end F1", "false-positive rate"),
+        _row("---", "---", "---", "---", "---", "---"),
     ]
     for category, v in balanced["per_category"].items():
         if "f1" in v:
-            lines.append(_row(category, v["positives"], v["recall"], v["f1"], ""))
+            lines.append(_row(category, v["positives"], v["detection_recall"], v.get("slice_f1", ""), v["f1"], ""))
         else:
-            lines.append(_row(category, v["n"], "", "", v["false_positive_rate"]))
+            lines.append(_row(category, v["n"], "", "", "", v["false_positive_rate"]))
     heads = m["heads"]
     lines += [
         "",

@@ -75,7 +75,10 @@ def breakdown(
             else:
                 subset = mask | negatives
                 entry = binary_metrics(y[subset], p[subset], threshold)
-            entry["detection_recall"] = binary_metrics(y[mask], p[mask], threshold)["recall"]
+            recall = binary_metrics(y[mask], p[mask], threshold)["recall"]
+            entry["detection_recall"] = recall
+            # F1 within the category's own rows: precision is 1 there, so F1 = 2r / (1 + r)
+            entry["slice_f1"] = round(2 * recall / (1 + recall), 4) if recall else 0.0
             per_category[str(category)] = entry
         else:
             per_category[str(category)] = {

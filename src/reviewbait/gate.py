@@ -34,7 +34,11 @@ _REVIEW_STEMS = (
     r"|reseñ|\\bresen|opini|valor|califica|estrella|puntua"
     r"|avali|resenha|estrela|coment|comment|\bnota\b|reclame|qualifi"
     r"|bewert|rezens|rezi|stern|erfahrungsb|kundenmeinung"
-    r"|\bavis\b|évalu|\beval|étoile|etoile|\bnot(?:e|es|er|ez|age)\b|témoign"
+    r"|\bavis\b|évalu|éval|\beval|étoile|etoile|\bn[o0]t(?:e|es|er|ez|age)\b|témoign|critique|recommandation"
+    r"|\bc[o0]mm(?:'|\b|ent)|\bcom'|senscritique|allocin|booknode|\bmalt\b|kundenst|\bcrítica|calific|\bstella\b|change it to \d"
+    r"|\br[e3]ce\b|stellin|estrellit|vivino|thefork|zomato|falabella|\b5 ?(?:for|4) ?5\b|互测|互评"
+    # removal of a review, which a suppression offer may name without any review word
+    r"|delet|remov|rem0v|take (?:it|that|this) down|supprim|togli|retir|borr[aáeé]|quit[aáeé]|lösch|entfern|删|撤"
     r"|recensi|valut|stelle|voto\b|giudizi"
     r"|评|星|晒|打分|口碑|淘宝|京东|美团|拼多多|天猫|小红书|闲鱼|刷单"
 )
@@ -52,6 +56,11 @@ _DISGUISED_REVIEW = (
     "rezension",
     "recens",
     "avis",
+    "google",
+    "rezi",
+    "tester",
+    "remove",
+    "commentaire",
 )
 _SEPARATORS = "\\s.\\-_*·|/~•'" + "".join(sorted(_INVISIBLE))
 

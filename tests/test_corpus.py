@@ -1,0 +1,84 @@
+"""The hand-written corpus follows the labeling guide, and the split never leaks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reviewbait.corpus import (
+    NEAR_DUPLICATE_THRESHOLD,
+    NEGATIVE_CATEGORIES,
+    POSITIVE_CATEGORIES,
+    CorpusError,
+    load_corpus,
+    load_split,
+    validate_corpus,
+)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> pd.DataFrame:
+    return load_split(load_corpus())
+
+
+def test_size_balance_and_coverage(corpus: pd.DataFrame) -> None:
+    assert len(corpus) >= 3000
+    assert corpus["label"].mean() >= 0.35
+    counts = corpus["category"].value_counts()
+    for category in POSITIVE_CATEGORIES + NEGATIVE_CATEGORIES:
+        assert counts.get(category, 0) >= 120, category
+    languages = corpus["language"].value_counts()
+    assert languages.idxmax() == "en"
+    for language in ("es", "de", "fr", "pt", "it", "zh"):
+        assert languages.get(language, 0) >= 150, language
+    assert corpus["platform"].nunique() >= 15
+    words = corpus["text"].str.split().str.len()
+    assert words.min() <= 3 and (words >= 250).sum() >= 30
+
+
+def test_split_is_about_a_fifth_and_groups_never_straddle(corpus: pd.DataFrame) -> None:
+    assert 0.18 <= (corpus["split"] == "test").mean() <= 0.25
+    sides = corpus.groupby("group")["split"].nunique()
+    assert (sides == 1).all()
+
+
+def test_no_test_row_is_a_near_duplicate_of_a_train_row(corpus: pd.DataFrame) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from reviewbait.normalize import normalize_text
+
+    texts = [normalize_text(t) for t in corpus["text"]]
+    matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit_transform(texts)
+    test = (corpus["split"] == "test").to_numpy()
+    similarity = (matrix[test] @ matrix[~test].T).max(axis=1).toarray().ravel()
+    assert similarity.max() < NEAR_DUPLICATE_THRESHOLD
+
+
+def test_validation_names_every_problem() -> None:
+    bad = pd.DataFrame(
+        {
+            "id": ["a", "a", "c"],
+            "text": ["x", " ", "z"],
+            "label": ["1", "0", "2"],
+            "category": ["promo", "contest", "contest"],
+            "language": ["en", "english", "en"],
+            "platform": ["facebook", "myspace", "x"],
+            "sentiment_conditioned": ["0", "1", "0"],
+            "incentive_type": ["", "", "cash"],
+            "notes": ["", "", ""],
+        }
+    )
+    with pytest.raises(CorpusError) as error:
+        validate_corpus(bad)
+    message = str(error.value)
+    for problem in ("label is not 0 or 1", "empty text", "duplicate id", "unknown platform", "ISO 639-1",
+                    "label 1 with a category", "sentiment_conditioned 1 on a negative row"):
+        assert problem in message
+    with pytest.raises(CorpusError, match="missing columns"):
+        validate_corpus(bad.drop(columns=["platform"]))
+
+
+def test_machine_variants_are_never_in_the_data_files(corpus: pd.DataFrame) -> None:
+    assert not corpus["id"].str.contains("~aug").any()
+    assert np.all(corpus["text"].str.strip() != "")
