@@ -203,7 +203,7 @@ def test_signal_leaves_no_output(tmp_path: Path, tiny_model_dir: Path, sig: int,
     time.sleep(0.2)
     os.kill(process.pid, sig)
     _, stderr = process.communicate(timeout=30)
-    assert process.returncode == code
+    assert process.returncode == code, stderr.decode()
     lines = stderr.decode().strip().splitlines()
     assert len(lines) == 1 and message in lines[0]
     assert not out.exists()

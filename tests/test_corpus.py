@@ -72,8 +72,15 @@ def test_validation_names_every_problem() -> None:
     with pytest.raises(CorpusError) as error:
         validate_corpus(bad)
     message = str(error.value)
-    for problem in ("label is not 0 or 1", "empty text", "duplicate id", "unknown platform", "ISO 639-1",
-                    "label 1 with a category", "sentiment_conditioned 1 on a negative row"):
+    for problem in (
+        "label is not 0 or 1",
+        "empty text",
+        "duplicate id",
+        "unknown platform",
+        "ISO 639-1",
+        "label 1 with a category",
+        "sentiment_conditioned 1 on a negative row",
+    ):
         assert problem in message
     with pytest.raises(CorpusError, match="missing columns"):
         validate_corpus(bad.drop(columns=["platform"]))

@@ -42,9 +42,16 @@ def test_gate_sees_through_disguises(text: str) -> None:
 
 
 def test_small_and_large_batches_agree(positives: list[str]) -> None:
-    texts = positives[:40] + ["see you at 5", "lunch?", "the meeting moved"]
+    texts = [*positives[:40], "see you at 5", "lunch?", "the meeting moved"]
     small = np.concatenate([candidate_mask([t]) for t in texts])
     assert (small == candidate_mask(texts * 2)[: len(texts)]).all()
+
+
+def test_removal_with_value_passes_without_a_review_word() -> None:
+    texts = ["refund u now if u delete 🙏", "take it down and i'll give you 2 free sessions"]
+    assert candidate_mask(texts).all()
+    assert candidate_mask(texts * SMALL_BATCH).all()
+    assert not candidate_mask(["please delete my account"])[0]
 
 
 def test_lone_surrogates_and_empty_input() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["render_card", "render_user_card", "write_card"]
+__all__ = ["render_card", "render_readme_metrics", "render_user_card", "update_readme_metrics", "write_card"]
 
 
 def _row(*cells: Any) -> str:
@@ -207,3 +207,52 @@ def write_card(directory: Path, manifest: dict[str, Any]) -> Path:
     path = directory / "MODEL_CARD.md"
     path.write_text(render_card(manifest), encoding="utf-8")
     return path
+
+
+def render_readme_metrics(manifest: dict[str, Any]) -> str:
+    """The accuracy table of the README, from the manifest (a test keeps the two in sync)."""
+    m = manifest["metrics"]
+    test = m["test"]
+    lines = [
+        _row("test split", "threshold", "PR-AUC", "precision", "recall", "F1"),
+        _row("---", "---", "---", "---", "---", "---"),
+    ]
+    for name, t in test.items():
+        lines.append(_row(f"`{name}`", manifest["thresholds"][name], t["pr_auc"], t["precision"], t["recall"], t["f1"]))
+    balanced = test["balanced"]
+    languages = balanced["per_language"]
+    lines += [
+        "",
+        "F1 per language at `balanced`: " + ", ".join(f"{lang} {v['f1']}" for lang, v in languages.items()) + ".",
+    ]
+    positives = {k: v for k, v in balanced["per_category"].items() if "f1" in v}
+    lines += [
+        "",
+        _row("positive category (`balanced`)", "detection recall", "slice F1", "end-to-end F1"),
+        _row("---", "---", "---", "---"),
+    ]
+    lines += [_row(k, v["detection_recall"], v.get("slice_f1", ""), v["f1"]) for k, v in sorted(positives.items())]
+    sms = m.get("sms_spam_collection")
+    if sms:
+        lines += [
+            "",
+            f"Real SMS (SMS Spam Collection, {sms['ham']} ham, {sms['spam']} spam) flagged at `balanced`: "
+            f"{sms['balanced']['ham_flag_rate']:.2%} of ham, {sms['balanced']['spam_flag_rate']:.2%} of spam; "
+            f"at `precise`: {sms['precise']['ham_flag_rate']:.2%} and {sms['precise']['spam_flag_rate']:.2%}.",
+        ]
+    return "\n".join(lines)
+
+
+README_START = "<!-- metrics:start -->"
+README_END = "<!-- metrics:end -->"
+
+
+def update_readme_metrics(readme: Path, manifest: dict[str, Any]) -> bool:
+    """Rewrite the README's metrics block from the manifest; False if the README has none."""
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        return False
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_START}\n{render_readme_metrics(manifest)}\n{README_END}{tail}", encoding="utf-8")
+    return True

@@ -65,6 +65,13 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"precision={metrics['precision']} recall={metrics['recall']} F1={metrics['f1']}"
         )
     print(f"  trained in {manifest['training_seconds']} s")
+    from reviewbait.artifact import default_model_dir
+    from reviewbait.card import update_readme_metrics
+
+    readme = default_model_dir().parent / "README.md"
+    shipped = Path(args.output).resolve() == default_model_dir().resolve()
+    if shipped and readme.exists() and update_readme_metrics(readme, manifest):
+        print(f"  updated the metrics table of {readme}")
     return 0
 
 
@@ -210,8 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
-        print("reviewbait: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
     except UsageError as exc:
         print(f"reviewbait: error: {exc}", file=sys.stderr)
         return 2
@@ -219,6 +225,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"reviewbait: error: {message}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        if type(exc).__name__ == "ArrowCancelled":  # pyarrow turns Ctrl-C inside its kernels into this
+            return _interrupted()
+        raise
+
+
+def _interrupted() -> int:
+    print("reviewbait: interrupted", file=sys.stderr)
+    return 130
 
 
 if __name__ == "__main__":

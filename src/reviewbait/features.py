@@ -8,6 +8,7 @@ the fitted pipeline is a single object that clones, pickles and explains itself
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -113,6 +114,22 @@ class SolicitationFeatures(TransformerMixin, BaseEstimator):
             format="csr",
             dtype=np.float32,
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the vectorizers' volatile parts, so the same fit gives the same bytes.
+
+        ``stop_words_`` (terms cut by min_df/max_features) is a large set whose pickled order
+        depends on the hash seed, and ``_stop_words_id`` is an ``id()`` cache; scikit-learn
+        documents the first as safe to drop, and rebuilds the second when needed.
+        """
+        state = super().__getstate__()
+        for name in ("word_vectorizer_", "char_vectorizer_"):
+            if name in state:
+                vectorizer = copy.copy(state[name])
+                for volatile in ("stop_words_", "_stop_words_id"):
+                    vectorizer.__dict__.pop(volatile, None)
+                state[name] = vectorizer
+        return state
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         check_is_fitted(self, ["word_vectorizer_", "char_vectorizer_"])

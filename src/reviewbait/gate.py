@@ -37,8 +37,6 @@ _REVIEW_STEMS = (
     r"|\bavis\b|évalu|éval|\beval|étoile|etoile|\bn[o0]t(?:e|es|er|ez|age)\b|témoign|critique|recommandation"
     r"|\bc[o0]mm(?:'|\b|ent)|\bcom'|senscritique|allocin|booknode|\bmalt\b|kundenst|\bcrítica|calific|\bstella\b|change it to \d"
     r"|\br[e3]ce\b|stellin|estrellit|vivino|thefork|zomato|falabella|\b5 ?(?:for|4) ?5\b|互测|互评"
-    # removal of a review, which a suppression offer may name without any review word
-    r"|delet|remov|rem0v|take (?:it|that|this) down|supprim|togli|retir|borr[aáeé]|quit[aáeé]|lösch|entfern|删|撤"
     r"|recensi|valut|stelle|voto\b|giudizi"
     r"|评|星|晒|打分|口碑|淘宝|京东|美团|拼多多|天猫|小红书|闲鱼|刷单"
 )
@@ -82,16 +80,32 @@ REVIEW_PATTERN = _REVIEW_STEMS + "|" + "|".join(_disguised(w) for w in _DISGUISE
 
 
 # Below this many texts, compiling the RE2 program costs more than it saves: use Python's re.
+# A suppression offer may name no review word at all ("refund u now if u delete"): such
+# texts pass when they name a removal AND something of value.
+_REMOVAL_STEMS = (
+    r"delet|remov|rem0v|take (?:it|that|this) (?:down|off)|supprim|togli|retir|borr[aáeé]|quit[aáeé]|lösch"
+    r"|entfern|删|撤"
+)
+_VALUE_STEMS = (
+    r"refund|re-?fund|money|cash|free|fr33|gift|voucher|coupon|credit|pay|\$|€|£|¥|₹|back|give|rends|ridò"
+    r"|soldi|dinero|dinheiro|geld|argent|reembols|rembours|rimbors|erstatt|gratis|gratuit|退|返|钱|元"
+)
+
 SMALL_BATCH = 48
-_PYTHON_PATTERN = re.compile(REVIEW_PATTERN)
+_PYTHON_REVIEW = re.compile(REVIEW_PATTERN)
+_PYTHON_REMOVAL = re.compile(_REMOVAL_STEMS)
+_PYTHON_VALUE = re.compile(_VALUE_STEMS)
+
+
+def _python_candidate(text: str) -> bool:
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if _PYTHON_REVIEW.search(folded):
+        return True
+    return bool(_PYTHON_REMOVAL.search(folded) and _PYTHON_VALUE.search(folded))
 
 
 def _python_mask(texts: list[str]) -> np.ndarray:
-    return np.fromiter(
-        (bool(_PYTHON_PATTERN.search(unicodedata.normalize("NFKC", t).lower())) for t in texts),
-        dtype=bool,
-        count=len(texts),
-    )
+    return np.fromiter((_python_candidate(t) for t in texts), dtype=bool, count=len(texts))
 
 
 def _arrow_strings(texts: list[str]) -> Any:
@@ -104,7 +118,11 @@ def _arrow_strings(texts: list[str]) -> Any:
 
 
 def candidate_mask(texts: Any) -> np.ndarray:
-    """Boolean mask of the texts that name a review act (maybe disguised): the model's input."""
+    """Boolean mask of the texts that may be solicitations: the only ones the model scores.
+
+    A text passes when it names a review act (maybe disguised), or a removal together with
+    something of value.
+    """
     texts = list(texts)
     if len(texts) < SMALL_BATCH:
         return _python_mask(texts)
@@ -112,4 +130,8 @@ def candidate_mask(texts: Any) -> np.ndarray:
 
     folded = pc.utf8_lower(pc.utf8_normalize(_arrow_strings(texts), "NFKC"))
     review = pc.fill_null(pc.match_substring_regex(folded, REVIEW_PATTERN), False)
-    return np.asarray(review.to_numpy(zero_copy_only=False), dtype=bool)
+    removal = pc.and_(
+        pc.fill_null(pc.match_substring_regex(folded, _REMOVAL_STEMS), False),
+        pc.fill_null(pc.match_substring_regex(folded, _VALUE_STEMS), False),
+    )
+    return np.asarray(pc.or_(review, removal).to_numpy(zero_copy_only=False), dtype=bool)
