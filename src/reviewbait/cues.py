@@ -194,7 +194,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"only if you (?:love|like)",
         ),
         "removal": (
-            r"(?:delete|remove|take down|take off|edit|update|change|revise|retract|withdraw|amend|modify|up)(?:s|d|ing)?",
+            r"(?:delete|remove|take down|take off|edit|update|change|revise|retract|withdraw|amend|modify)(?:s|d|ing)?",
             r"change it to",
             r"bump (?:it )?up",
             r"(?:delete|remove|take down|edit|update|change|revise|retract|withdraw|amend|modify)(?:s|d|ing)?"
@@ -538,7 +538,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"lösch(?:e|en|t|st)?",
             r"entfern(?:e|en|t|st)?",
             r"änder(?:e|n|t|st)?",
-            r"raus(?:nehmen|nimmst)?",
+            r"raus(?:nehmen|nimmst)",
             r"zurückzieh(?:en|st)?",
             r"anpass(?:en|t)",
             r"(?:bewertung|rezension) (?:zu )?(?:löschen|entfernen|ändern|anpassen|zurückziehen|überarbeiten)",
@@ -716,7 +716,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"togli(?:ere|e)?",
             r"elimin(?:a|are|i)",
             r"modific(?:a|are|hi)",
-            r"via",
+            r"(?:via|togli) (?:la|quella) (?:recensione|stella|stellina)",
             r"(?:cancellare|rimuovere|modificare|togliere|eliminare|ritirare) (?:la |tua |sua |quella )?(?:recensione|valutazione)",
             r"recensione negativa",
             r"(?:1|una) stella",
