@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from reviewbait.options import add_model_options
+
 __all__ = [
     "ADDED_COLUMNS",
     "FORMATS",
@@ -1667,15 +1669,7 @@ def setup_score(parser: Any) -> None:
     parser.add_argument("--overwrite", action="store_true", help="replace an existing output file")
     parser.add_argument("--quiet", action="store_true", help="no progress and no summary")
     parser.add_argument("--summary-json", metavar="FILE", help="also write the summary as JSON to FILE")
-    parser.add_argument("--model", default=None, help="model directory (default: the bundled model)")
-    parser.add_argument(
-        "--threshold",
-        default="balanced",
-        help="operating point: 'balanced' (best F1), 'precise' (precision >= 0.97) or a number in [0, 1]",
-    )
-    parser.add_argument(
-        "--trusted-model", action="store_true", help="load a model without a recorded checksum (runs its code)"
-    )
+    add_model_options(parser)
 
 
 def cmd_report(args: Any) -> int:

@@ -14,24 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from reviewbait import batch, report, triage
+from reviewbait.options import add_model_options
 
 __all__ = ["COMMANDS", "main"]
 
 
 class UsageError(Exception):
     """Bad input or usage: printed as one line, exit code 2."""
-
-
-def _add_model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", default=None, help="model directory (default: the bundled model)")
-    parser.add_argument(
-        "--threshold",
-        default="balanced",
-        help="operating point: 'balanced' (best F1), 'precise' (precision >= 0.97) or a number in [0, 1]",
-    )
-    parser.add_argument(
-        "--trusted-model", action="store_true", help="load a model without a recorded checksum (runs its code)"
-    )
 
 
 def _load_detector(args: argparse.Namespace) -> Any:
@@ -162,7 +151,7 @@ def _setup_explain(p: argparse.ArgumentParser) -> None:
     p.add_argument("text", help="the text to explain, or - to read it from standard input")
     p.add_argument("--json", action="store_true", help="print the verdict as JSON")
     p.add_argument("--no-color", action="store_true", help="mark evidence with [brackets] instead of colour")
-    _add_model_options(p)
+    add_model_options(p)
 
 
 def _setup_serve(p: argparse.ArgumentParser) -> None:

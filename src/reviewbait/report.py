@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from reviewbait.options import add_model_options
 from reviewbait.tables import TableError, describe_rows, read_table, require_columns
 
 if TYPE_CHECKING:
@@ -590,12 +591,4 @@ def setup_evaluate(parser: Any) -> None:
     parser.add_argument("-o", "--output", help="write the report here: .html or .md, plots embedded")
     parser.add_argument("--json", metavar="FILE", help="write every number as JSON to FILE (- for stdout)")
     parser.add_argument("--worst", type=int, default=10, help="how many errors of each kind to show (default: 10)")
-    parser.add_argument("--model", default=None, help="model directory (default: the bundled model)")
-    parser.add_argument(
-        "--threshold",
-        default="balanced",
-        help="operating point: 'balanced' (best F1), 'precise' (precision >= 0.97) or a number in [0, 1]",
-    )
-    parser.add_argument(
-        "--trusted-model", action="store_true", help="load a model without a recorded checksum (runs its code)"
-    )
+    add_model_options(parser)

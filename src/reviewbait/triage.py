@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from reviewbait.options import add_model_options
 from reviewbait.tables import TableError, read_table, require_columns, write_table
 
 if TYPE_CHECKING:
@@ -165,12 +166,4 @@ def setup_triage(parser: Any) -> None:
         "--text-column", help="column holding the text: scores the file when it has no scores, skips repeats"
     )
     parser.add_argument("--prefix", default="reviewbait_", help="prefix of the score columns (default: reviewbait_)")
-    parser.add_argument("--model", default=None, help="model directory (default: the bundled model)")
-    parser.add_argument(
-        "--threshold",
-        default="balanced",
-        help="the model's operating point ('balanced', 'precise') or a number in [0, 1] (default: balanced)",
-    )
-    parser.add_argument(
-        "--trusted-model", action="store_true", help="load a model without a recorded checksum (runs its code)"
-    )
+    add_model_options(parser)

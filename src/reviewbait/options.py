@@ -1,0 +1,21 @@
+"""Command-line options shared by every command that loads a model (one definition, one help text)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["add_model_options"]
+
+
+def add_model_options(parser: Any, *, threshold: bool = True) -> None:
+    """``--model``, ``--threshold`` (unless ``threshold=False``) and ``--trusted-model``."""
+    parser.add_argument("--model", default=None, help="model directory (default: the bundled model)")
+    if threshold:
+        parser.add_argument(
+            "--threshold",
+            default="balanced",
+            help="operating point: 'balanced' (best F1), 'precise' (precision >= 0.97) or a number in [0, 1]",
+        )
+    parser.add_argument(
+        "--trusted-model", action="store_true", help="load a model without a recorded checksum (runs its code)"
+    )
