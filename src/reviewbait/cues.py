@@ -897,17 +897,23 @@ def _factor(fragments: tuple[str, ...]) -> str:
 
 
 def _compile(kind: str) -> re.Pattern[str]:
+    """One pattern per kind over every language, factored by first character.
+
+    Languages share one alternation (a single branch per first character instead of one
+    alternation per language): the language of a hit is looked up afterwards, on the hit only.
+    """
     latin: list[str] = []
     chinese: list[str] = []
     for lang, kinds in LEXICON.items():
-        fragments = kinds.get(kind, ())
-        if fragments:
-            group = f"(?P<{lang}>{_factor(fragments)})"
-            (chinese if lang == "zh" else latin).append(group)
-    pattern = rf"(?<!\w)(?:{'|'.join(latin)})(?!\w)"
+        (chinese if lang == "zh" else latin).extend(kinds.get(kind, ()))
+    pattern = rf"(?<!\w)(?:{_factor(tuple(latin))})(?!\w)"
     if chinese:
-        pattern += "|" + "|".join(chinese)
+        pattern += f"|{_factor(tuple(chinese))}"
     return re.compile(pattern)
+
+
+def _compile_languages(kind: str) -> list[tuple[str, re.Pattern[str]]]:
+    return [(lang, re.compile("|".join(kinds[kind]))) for lang, kinds in LEXICON.items() if kinds.get(kind)]
 
 
 class CueFinder:
@@ -915,6 +921,13 @@ class CueFinder:
 
     def __init__(self) -> None:
         self.patterns = {kind: _compile(kind) for kind in CUE_KINDS}
+        self._languages = {kind: _compile_languages(kind) for kind in CUE_KINDS}
+
+    def _language(self, kind: str, hit: str) -> str:
+        for lang, pattern in self._languages[kind]:
+            if pattern.fullmatch(hit):
+                return lang
+        return "common"
 
     def find(self, normalized: NormalizedText) -> list[Cue]:
         cues: list[Cue] = []
@@ -923,7 +936,8 @@ class CueFinder:
         for kind, pattern in self.patterns.items():
             for m in pattern.finditer(text):
                 start, end = normalized.original_span(m.start(), m.end())
-                cues.append(Cue(kind, m.lastgroup or "common", start, end, original[start:end], m.start(), m.end()))
+                language = self._language(kind, m.group())
+                cues.append(Cue(kind, language, start, end, original[start:end], m.start(), m.end()))
         cues.sort(key=lambda c: (c.norm_start, c.norm_end))
         return cues
 
