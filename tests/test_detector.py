@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from reviewbait import Detector, Evidence, Verdict
+from reviewbait.corpus import POSITIVE_CATEGORIES
 
 OFFER = "Leave a 5 star review on Amazon and we refund your order in full via PayPal, DM me"
 PLAIN = "The meeting is moved to Thursday at 3pm, bring the slides"
@@ -127,15 +128,7 @@ def test_score_frame_keeps_every_column_and_row(tiny_detector: Detector) -> None
 
 def test_flagged_verdicts_carry_a_category(tiny_detector: Detector) -> None:
     verdict = tiny_detector.check(OFFER, threshold=0.0)
-    assert verdict.category in {
-        "contest",
-        "insert_card",
-        "refund_recruit",
-        "direct_reward",
-        "review_swap",
-        "paid_review",
-        "suppression",
-    }
+    assert verdict.category in POSITIVE_CATEGORIES
     assert "incentive:" in verdict.evidence_summary()
 
 

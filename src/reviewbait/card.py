@@ -12,6 +12,24 @@ def _row(*cells: Any) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
+def _artifact_lines(manifest: dict[str, Any]) -> list[str]:
+    """The artifact table shared by the shipped model's card and a user model's card."""
+    lines = [
+        "## Artifact",
+        _row("field", "value"),
+        _row("---", "---"),
+        _row("version", manifest.get("model_version")),
+        _row("artifact", f"`{manifest.get('artifact')}` ({manifest.get('size_bytes', 0) / 1e6:.1f} MB)"),
+        _row("sha256", f"`{manifest.get('sha256')}`"),
+        _row("data sha256", f"`{manifest.get('data_sha256')}`"),
+        _row("seed", manifest.get("seed")),
+        _row("command", f"`{manifest.get('command')}`"),
+        _row("training time", f"{manifest.get('training_seconds')} s"),
+    ]
+    lines += [_row(name, version) for name, version in sorted(manifest.get("versions", {}).items())]
+    return lines
+
+
 def render_card(manifest: dict[str, Any]) -> str:
     if manifest.get("kind") == "user" or "test" not in manifest.get("metrics", {}):
         return render_user_card(manifest)
@@ -26,19 +44,8 @@ def render_card(manifest: dict[str, Any]) -> str:
         "removing a review or rating (review solicitation, see `../shared/LABELING.md`), and names",
         "the kind (`category`) and whether the offer requires a positive review.",
         "",
-        "## Artifact",
-        _row("field", "value"),
-        _row("---", "---"),
-        _row("version", manifest.get("model_version")),
-        _row("artifact", f"`{manifest.get('artifact')}` ({manifest.get('size_bytes', 0) / 1e6:.1f} MB)"),
-        _row("sha256", f"`{manifest.get('sha256')}`"),
-        _row("data sha256", f"`{manifest.get('data_sha256')}`"),
-        _row("seed", manifest.get("seed")),
-        _row("command", f"`{manifest.get('command')}`"),
-        _row("training time", f"{manifest.get('training_seconds')} s"),
+        *_artifact_lines(manifest),
     ]
-    for name, version in sorted(manifest.get("versions", {}).items()):
-        lines.append(_row(name, version))
     lines += [
         "",
         "## Training data",
@@ -134,19 +141,8 @@ def render_user_card(manifest: dict[str, Any]) -> str:
         "The reviewbait pipeline (see `../shared/LABELING.md`), refitted on your labeled rows: scores how",
         "likely a post offers something of value in exchange for writing, changing or removing a review.",
         "",
-        "## Artifact",
-        _row("field", "value"),
-        _row("---", "---"),
-        _row("version", manifest.get("model_version")),
-        _row("artifact", f"`{manifest.get('artifact')}` ({manifest.get('size_bytes', 0) / 1e6:.1f} MB)"),
-        _row("sha256", f"`{manifest.get('sha256')}`"),
-        _row("data sha256", f"`{manifest.get('data_sha256')}`"),
-        _row("seed", manifest.get("seed")),
-        _row("command", f"`{manifest.get('command')}`"),
-        _row("training time", f"{manifest.get('training_seconds')} s"),
+        *_artifact_lines(manifest),
     ]
-    for name, version in sorted(manifest.get("versions", {}).items()):
-        lines.append(_row(name, version))
     lines += [
         "",
         "## Training data",
