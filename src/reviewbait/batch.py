@@ -450,7 +450,10 @@ class _InputBase:
         raise NotImplementedError
 
     def close(self) -> None:
-        pass
+        """Close the byte stream of a text input; inputs without one override this."""
+        counting = getattr(self, "_counting", None)
+        if counting is not None:
+            counting.close()
 
 
 def _open_binary(path: str) -> tuple[Any, _CountingReader, int | None]:
@@ -622,11 +625,6 @@ class _DelimitedInput(_InputBase):
             return None
         return chunk
 
-    def close(self) -> None:
-        counting = getattr(self, "_counting", None)
-        if counting is not None:
-            counting.close()
-
 
 def _sniff_delimiter(header: str) -> str:
     """The candidate that splits the header line into the most fields; ``,`` on a tie."""
@@ -721,11 +719,6 @@ class _JsonlInput(_InputBase):
         if chunk.rows_read == 0 and not chunk.blank_lines:
             return None
         return chunk
-
-    def close(self) -> None:
-        counting = getattr(self, "_counting", None)
-        if counting is not None:
-            counting.close()
 
 
 class _ParquetInput(_InputBase):

@@ -30,6 +30,19 @@ def _artifact_lines(manifest: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _sms_lines(sms: dict[str, Any] | None, thresholds: dict[str, float]) -> list[str]:
+    """Flag rates on the real SMS Spam Collection, per operating point, or why they are missing."""
+    if not sms:
+        return ["Not measured (../shared/corpora was not present at training time)."]
+    return [
+        f"{sms['ham']} ham and {sms['spam']} spam SMS ({sms['source']}):",
+        "",
+        _row("operating point", "ham flagged", "spam flagged"),
+        _row("---", "---", "---"),
+        *[_row(f"`{k}`", sms[k]["ham_flag_rate"], sms[k]["spam_flag_rate"]) for k in thresholds],
+    ]
+
+
 def render_card(manifest: dict[str, Any]) -> str:
     if manifest.get("kind") == "user" or "test" not in manifest.get("metrics", {}):
         return render_user_card(manifest)
@@ -99,17 +112,7 @@ def render_card(manifest: dict[str, Any]) -> str:
         "",
         "## Real text: SMS Spam Collection",
     ]
-    sms = m.get("sms_spam_collection")
-    if sms:
-        lines += [
-            f"{sms['ham']} ham and {sms['spam']} spam SMS ({sms['source']}):",
-            "",
-            _row("operating point", "ham flagged", "spam flagged"),
-            _row("---", "---", "---"),
-        ]
-        lines += [_row(f"`{k}`", sms[k]["ham_flag_rate"], sms[k]["spam_flag_rate"]) for k in manifest["thresholds"]]
-    else:
-        lines.append("Not measured (../shared/corpora was not present at training time).")
+    lines += _sms_lines(m.get("sms_spam_collection"), manifest["thresholds"])
     lines += [
         "",
         "## Limitations",
@@ -176,18 +179,8 @@ def render_user_card(manifest: dict[str, Any]) -> str:
         v = cv.get(name)
         if isinstance(v, dict):
             lines.append(_row(f"`{name}`", v["precision"], v["recall"], v["f1"], v["flag_rate"], v["n"]))
-    sms = manifest.get("metrics", {}).get("sms_spam_collection")
     lines += ["", "## Real text: SMS Spam Collection"]
-    if sms:
-        lines += [
-            f"{sms['ham']} ham and {sms['spam']} spam SMS ({sms['source']}):",
-            "",
-            _row("operating point", "ham flagged", "spam flagged"),
-            _row("---", "---", "---"),
-        ]
-        lines += [_row(f"`{k}`", sms[k]["ham_flag_rate"], sms[k]["spam_flag_rate"]) for k in manifest["thresholds"]]
-    else:
-        lines.append("Not measured.")
+    lines += _sms_lines(manifest.get("metrics", {}).get("sms_spam_collection"), manifest["thresholds"])
     lines += [
         "",
         "## Limitations",
