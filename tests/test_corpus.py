@@ -89,3 +89,34 @@ def test_validation_names_every_problem() -> None:
 def test_machine_variants_are_never_in_the_data_files(corpus: pd.DataFrame) -> None:
     assert not corpus["id"].str.contains("~aug").any()
     assert np.all(corpus["text"].str.strip() != "")
+
+
+def _frame(rows: list[tuple[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame({"id": [r[0] for r in rows], "text": [r[1] for r in rows]})
+
+
+A = "leave a review on google and get a free coffee next time"
+B = "we refund your order in full after your amazon review is live"
+
+
+def test_extend_split_keeps_every_row_and_follows_near_duplicates() -> None:
+    from reviewbait.corpus import extend_split
+
+    previous = pd.DataFrame({"id": ["a", "b"], "group": [0, 1], "split": ["train", "test"]})
+    others = [(f"new{i:02d}", f"completely unrelated note number {i} about {w}") for i, w in enumerate("abcdefghij")]
+    corpus = _frame([("a", A), ("b", B), ("a2", A + "!!"), ("b2", B + " :)"), *others])
+    extended = extend_split(corpus, previous).set_index("id")
+    assert extended.loc[["a", "a2"], "split"].tolist() == ["train", "train"]
+    assert extended.loc[["b", "b2"], "split"].tolist() == ["test", "test"]
+    assert extended["split"].isin(["train", "test"]).all()
+    assert (extended.groupby("group")["split"].nunique() == 1).all()
+    again = extend_split(corpus, previous).set_index("id")
+    assert again["split"].equals(extended["split"])  # stable, not random per run
+
+
+def test_extend_split_refuses_a_row_that_bridges_train_and_test() -> None:
+    from reviewbait.corpus import extend_split
+
+    previous = pd.DataFrame({"id": ["a", "b"], "group": [0, 1], "split": ["train", "test"]})
+    with pytest.raises(CorpusError, match="join train and test"):
+        extend_split(_frame([("a", A), ("b", B), ("bridge", A + " " + B)]), previous)

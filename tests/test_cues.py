@@ -89,3 +89,28 @@ def test_features_have_their_names_and_see_quoted_offers() -> None:
     assert feature["count_reporting"] > 0
     plain = dict(zip(names, cue_features(normalize(made), find_cues(made)), strict=True))
     assert plain["quoted_offer"] == 0.0
+
+
+def test_window_cues_come_from_the_whole_text() -> None:
+    """A window's cues are its text's cues inside it, re-based; away from the edges they are
+    exactly what finding cues in the window alone gives."""
+    from reviewbait.model import make_units, unit_cues
+
+    filler = "We had a lovely week at the lake and the kids swam every day. " * 6
+    text = filler + "Leave us a 5-star review on Google and get a free dessert, DM us! " + filler
+    normalized = normalize(text)
+    units = make_units([normalized])
+    assert len(units.units) > 2
+    whole = find_cues(normalized)
+    per_unit = unit_cues(units, [whole])
+    assert per_unit[0] == whole
+    found_in_some_window = False
+    for unit, (lo, hi), cues in zip(units.units[1:], units.span[1:], per_unit[1:], strict=True):
+        for cue in cues:
+            assert unit.text[cue.norm_start : cue.norm_end] == normalized.text[cue.norm_start + lo : cue.norm_end + lo]
+            assert text[cue.start : cue.end] == cue.text
+        inner = {(c.kind, c.norm_start) for c in cues if c.norm_start >= 20 and c.norm_end <= hi - lo - 20}
+        alone = {(c.kind, c.norm_start) for c in find_cues(unit) if c.norm_start >= 20 and c.norm_end <= hi - lo - 20}
+        assert inner == alone
+        found_in_some_window |= any(c.kind == "incentive" for c in cues)
+    assert found_in_some_window

@@ -102,3 +102,16 @@ def test_calibrated_classifier_needs_splits_that_cover_every_row() -> None:
     y = np.array([0, 1] * 10)
     with pytest.raises(ValueError, match="every row"):
         PlattCalibratedClassifier(cv=[(np.arange(10), np.arange(10, 15))]).fit(X, y)
+
+
+def test_fast_char_block_is_the_vectorizers_own_tfidf() -> None:
+    """The vectorized char counter feeds the same TF-IDF as ``TfidfVectorizer.transform``."""
+    est = small().fit(TEXTS)
+    texts = [*TEXTS, "unseen words only: zebra quartz", ""]
+    fast = est._char_tfidf(texts)
+    slow = est.char_vectorizer_.transform(texts)
+    assert fast.shape == slow.shape and fast.dtype == slow.dtype
+    assert np.abs((fast - slow).toarray()).max() <= 1e-6
+    assert fast.nnz == slow.nnz > 0
+    refit = est.fit(["one two three", "one two four"])  # a refit must not reuse the old counter
+    assert refit._char_tfidf(["one two"]).shape[1] == len(refit.char_vectorizer_.vocabulary_)

@@ -10,7 +10,7 @@ import pytest
 
 from reviewbait.augment import obfuscate
 from reviewbait.corpus import load_corpus
-from reviewbait.gate import SMALL_BATCH, candidate_mask
+from reviewbait.gate import candidate_mask
 
 SMS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "sms_spam" / "sms_spam.csv"
 
@@ -38,25 +38,30 @@ def test_gate_keeps_disguised_solicitations(positives: list[str]) -> None:
 )
 def test_gate_sees_through_disguises(text: str) -> None:
     assert candidate_mask([text])[0]
-    assert candidate_mask([text] * (SMALL_BATCH + 1)).all()  # both code paths
 
 
 def test_small_and_large_batches_agree(positives: list[str]) -> None:
     texts = [*positives[:40], "see you at 5", "lunch?", "the meeting moved"]
     small = np.concatenate([candidate_mask([t]) for t in texts])
     assert (small == candidate_mask(texts * 2)[: len(texts)]).all()
+    assert small[:40].all() and not small[-3:].any()
+
+
+def test_gate_runs_on_text_folded_like_the_arrow_kernels_it_replaced() -> None:
+    """NFKC + lower case before matching: fullwidth and ligature forms of a stem still pass."""
+    assert candidate_mask(["ＲＥＶＩＥＷ us for a ＦＲＥＥ gift"])[0]
+    assert candidate_mask(["ﬁve STARS on Yelp"])[0]
 
 
 def test_removal_with_value_passes_without_a_review_word() -> None:
     texts = ["refund u now if u delete 🙏", "take it down and i'll give you 2 free sessions"]
     assert candidate_mask(texts).all()
-    assert candidate_mask(texts * SMALL_BATCH).all()
     assert not candidate_mask(["please delete my account"])[0]
 
 
 def test_lone_surrogates_and_empty_input() -> None:
     assert candidate_mask([]).shape == (0,)
-    assert candidate_mask(["bad \ud800 review"] * (SMALL_BATCH + 1)).all()
+    assert candidate_mask(["bad \ud800 review", "\udfff"]).tolist() == [True, False]
 
 
 @pytest.mark.skipif(not SMS.exists(), reason="../shared/corpora/sms_spam is not present")

@@ -69,13 +69,22 @@ def cmd_corpus(args: argparse.Namespace) -> int:
 
     Example: reviewbait corpus --stats
     """
-    from reviewbait.corpus import data_dir, load_corpus, load_split, make_split
+    import pandas as pd
+
+    from reviewbait.corpus import data_dir, extend_split, load_corpus, load_split, make_split
     from reviewbait.datasheet import counts_markdown
 
     corpus = load_corpus()
+    split_path = data_dir() / "split.csv"
     if args.write_split:
-        make_split(corpus).to_csv(data_dir() / "split.csv", index=False)
-        print(f"wrote {data_dir() / 'split.csv'}")
+        make_split(corpus).to_csv(split_path, index=False)
+        print(f"wrote {split_path}")
+    elif args.extend_split:
+        previous = pd.read_csv(split_path, dtype={"id": str, "split": str, "group": int})
+        extended = extend_split(corpus, previous)
+        added = int((~extended["id"].isin(previous["id"])).sum())
+        extended.to_csv(split_path, index=False)
+        print(f"wrote {split_path}: {added} new rows assigned, every existing row kept on its side")
     print(counts_markdown(load_split(corpus)))
     return 0
 
@@ -144,7 +153,11 @@ def _setup_train(p: argparse.ArgumentParser) -> None:
 
 def _setup_corpus(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stats", action="store_true", help="print the counts table (default)")
-    p.add_argument("--write-split", action="store_true", help="recompute data/split.csv (changes the test set!)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--write-split", action="store_true", help="recompute data/split.csv (changes the test set!)")
+    how.add_argument(
+        "--extend-split", action="store_true", help="assign new rows in data/split.csv, keeping every existing row"
+    )
 
 
 def _setup_explain(p: argparse.ArgumentParser) -> None:

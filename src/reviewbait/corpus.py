@@ -27,6 +27,7 @@ __all__ = [
     "CorpusError",
     "corpus_hash",
     "data_dir",
+    "extend_split",
     "load_corpus",
     "load_split",
     "make_split",
@@ -189,6 +190,44 @@ def make_split(corpus: pd.DataFrame) -> pd.DataFrame:
     split = np.full(len(corpus), "train", dtype=object)
     split[test_index] = "test"
     return pd.DataFrame({"id": corpus["id"].to_numpy(), "group": groups, "split": split})
+
+
+NEW_ROW_TEST_SHARE = 0.25  # new groups go to test with this probability (stable by id hash)
+
+
+def extend_split(corpus: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Assign rows added since ``previous`` was written, without moving any existing row.
+
+    Groups are recomputed over the whole corpus. A new row in a group with existing rows
+    takes their side; a group of new rows only goes to test with probability
+    ``NEW_ROW_TEST_SHARE`` (a stable hash of its smallest id), so the test split keeps
+    growing with the corpus. A group whose existing rows sit on both sides cannot be kept
+    whole: that is an error naming the rows, to be resolved by rewording or removing them.
+    """
+    import pandas as pd
+
+    groups = near_duplicate_groups(corpus["text"].tolist())
+    sides = corpus[["id"]].merge(previous[["id", "split"]], on="id", how="left", validate="one_to_one")["split"]
+    frame = pd.DataFrame({"id": corpus["id"].to_numpy(), "group": groups, "split": sides.to_numpy()})
+    known = frame.dropna(subset=["split"])
+    sides_per_group = known.groupby("group")["split"].nunique()
+    straddling = sides_per_group[sides_per_group > 1].index
+    if len(straddling):
+        ids = frame.loc[frame["group"].isin(straddling), "id"].tolist()[:10]
+        raise CorpusError(
+            f"{len(straddling)} near-duplicate groups now join train and test rows (e.g. {ids}); "
+            "reword or remove the new rows that bridge them"
+        )
+    side_of_group = known.groupby("group")["split"].first()
+    for group, members in frame[frame["split"].isna()].groupby("group"):
+        if group in side_of_group.index:
+            side = side_of_group[group]
+        else:
+            first_id = str(corpus.loc[members.index, "id"].min())
+            draw = int.from_bytes(hashlib.sha256(first_id.encode()).digest()[:8], "big") / 2**64
+            side = "test" if draw < NEW_ROW_TEST_SHARE else "train"
+        frame.loc[members.index, "split"] = side
+    return frame
 
 
 def load_split(corpus: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from reviewbait.artifact import load_model
-from reviewbait.cues import find_cues
+from reviewbait.cues import Cue
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -177,7 +177,7 @@ class Detector:
             normalized = details["normalized"].get(position)
             evidence: tuple[Evidence, ...] = ()
             if normalized is not None:
-                evidence = _evidence(normalized, details["best_span"][position])
+                evidence = _evidence(details["cues"][position], details["best_span"][position])
             verdicts.append(
                 Verdict(
                     probability=probability,
@@ -241,7 +241,7 @@ class Detector:
             category[i] = details["category"][i]
             sentiment[i] = int(details["sentiment"][i])
             if evidence:
-                summary[i] = summarize_evidence(_evidence(details["normalized"][i], details["best_span"][i]))
+                summary[i] = summarize_evidence(_evidence(details["cues"][i], details["best_span"][i]))
         return {
             "probability": np.round(probability, 6),
             "flag": flag,
@@ -251,10 +251,10 @@ class Detector:
         }
 
 
-def _evidence(normalized: Any, best_span: tuple[int, int]) -> tuple[Evidence, ...]:
+def _evidence(cues: list[Cue], best_span: tuple[int, int]) -> tuple[Evidence, ...]:
     """Cues inside the best-scoring unit of the text, as spans of the original text."""
     lo, hi = best_span
-    found = [c for c in find_cues(normalized) if c.norm_start >= lo and c.norm_end <= hi]
+    found = [c for c in cues if c.norm_start >= lo and c.norm_end <= hi]
     rank = {kind: i for i, kind in enumerate(EVIDENCE_KINDS)}
     found.sort(key=lambda c: (rank.get(c.kind, 99), c.norm_start))
     evidence: list[Evidence] = []

@@ -16,9 +16,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils.validation import check_is_fitted
 
-from reviewbait.cues import cue_feature_names, cue_features, find_cues
+from reviewbait.char_ngrams import CharNgramCounter
+from reviewbait.cues import Cue, cue_feature_names, cue_features, find_cues
 from reviewbait.normalize import NormalizedText, normalize
 
 __all__ = ["SolicitationFeatures", "as_text_list"]
@@ -72,6 +74,7 @@ class SolicitationFeatures(TransformerMixin, BaseEstimator):
     def fit_normalized(self, normalized: Sequence[NormalizedText]) -> SolicitationFeatures:
         """Fit on texts that were already normalized (training normalizes once for everything)."""
         texts = [n.text for n in normalized]
+        self.__dict__.pop("_char_counter", None)
         self.word_vectorizer_ = TfidfVectorizer(
             analyzer="word",
             ngram_range=self.word_ngram_range,
@@ -98,22 +101,50 @@ class SolicitationFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, ["word_vectorizer_", "char_vectorizer_"])
         return self.transform_normalized(self._normalize(X))
 
-    def transform_normalized(self, normalized: Sequence[NormalizedText]) -> sp.csr_matrix:
-        """Transform texts that were already normalized (the detector reuses them for evidence)."""
+    def transform_normalized(
+        self, normalized: Sequence[NormalizedText], cues: Sequence[list[Cue]] | None = None
+    ) -> sp.csr_matrix:
+        """Transform texts that were already normalized (the detector reuses them for evidence).
+
+        ``cues`` (one list per text, offsets into that text) saves finding them again when
+        the caller already has them, as the model does for the windows of a long text.
+        """
         check_is_fitted(self, ["word_vectorizer_", "char_vectorizer_"])
         texts = [n.text for n in normalized]
-        cue_block = np.array([cue_features(n, find_cues(n)) for n in normalized], dtype=np.float32).reshape(
-            len(texts), len(cue_feature_names())
-        )
+        if cues is None:
+            cues = [find_cues(n) for n in normalized]
+        cue_block = np.array(
+            [cue_features(n, c) for n, c in zip(normalized, cues, strict=True)], dtype=np.float32
+        ).reshape(len(texts), len(cue_feature_names()))
         return sp.hstack(
             [
                 self.word_vectorizer_.transform(texts),
-                self.char_vectorizer_.transform(texts),
+                self._char_tfidf(texts),
                 sp.csr_matrix(cue_block * np.float32(self.cue_weight)),
             ],
             format="csr",
             dtype=np.float32,
         )
+
+    def _char_tfidf(self, texts: list[str]) -> sp.csr_matrix:
+        """The character TF-IDF block, counted by :class:`CharNgramCounter` (same numbers, faster).
+
+        Weighting follows ``TfidfTransformer.transform``: sublinear tf, idf, l2 rows.
+        """
+        vectorizer = self.char_vectorizer_
+        counter = self.__dict__.get("_char_counter", False)
+        if counter is False:  # built once per fitted object; never pickled
+            counter = CharNgramCounter.from_vocabulary(vectorizer.vocabulary_, vectorizer.ngram_range)
+            self.__dict__["_char_counter"] = counter
+        plain = vectorizer.preprocessor is None and vectorizer.strip_accents is None and not vectorizer.lowercase
+        if counter is None or vectorizer.analyzer != "char_wb" or not plain:
+            return vectorizer.transform(texts)
+        X = counter.transform(texts)
+        if vectorizer.sublinear_tf:
+            np.log(X.data, X.data)
+            X.data += np.float32(1.0)
+        X.data *= vectorizer.idf_[X.indices]
+        return normalize_rows(X, norm=vectorizer.norm, copy=False)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the vectorizers' volatile parts, so the same fit gives the same bytes.
@@ -123,6 +154,7 @@ class SolicitationFeatures(TransformerMixin, BaseEstimator):
         documents the first as safe to drop, and rebuilds the second when needed.
         """
         state = super().__getstate__()
+        state.pop("_char_counter", None)
         for name in ("word_vectorizer_", "char_vectorizer_"):
             if name in state:
                 vectorizer = copy.copy(state[name])

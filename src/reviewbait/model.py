@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from reviewbait.cues import Cue, find_cues
 from reviewbait.gate import candidate_mask
 from reviewbait.normalize import NormalizedText, normalize
 
-__all__ = ["SolicitationModel", "Units", "make_units"]
+__all__ = ["SolicitationModel", "Units", "make_units", "unit_cues"]
 
 WINDOW_CHARS = 360
 WINDOW_STRIDE = 180
@@ -59,6 +60,32 @@ def make_units(normalized: Sequence[NormalizedText], positions: Sequence[int] | 
     return Units(units, np.asarray(owner, dtype=np.int64), spans)
 
 
+def unit_cues(units: Units, whole: Sequence[list[Cue]]) -> list[list[Cue]]:
+    """The cues of every unit, taken from the cues of its whole text (found once per text).
+
+    ``whole[k]`` holds the cues of the k-th text given to :func:`make_units` (in order). A
+    window's cues are the text's cues that lie wholly inside it, with normalized offsets made
+    relative to the window; original offsets are unchanged.
+    """
+    result: list[list[Cue]] = []
+    k = -1
+    previous_owner = None
+    for owner, (lo, hi) in zip(units.owner.tolist(), units.span, strict=True):
+        if owner != previous_owner:
+            k += 1
+            previous_owner = owner
+            result.append(whole[k])  # the first unit of a text is the whole text
+            continue
+        result.append(
+            [
+                Cue(c.kind, c.language, c.start, c.end, c.text, c.norm_start - lo, c.norm_end - lo)
+                for c in whole[k]
+                if c.norm_start >= lo and c.norm_end <= hi
+            ]
+        )
+    return result
+
+
 @dataclass
 class SolicitationModel:
     """Everything the detector needs, pickled as one artifact.
@@ -84,20 +111,22 @@ class SolicitationModel:
         """Probabilities for ``texts`` (all str), and, on request, what produced each one.
 
         Details, for the texts that passed the gate: ``normalized`` (position → NormalizedText),
+        ``cues`` (position → the cues of the whole text),
         ``best_span`` (position → normalized span of the best unit), ``category`` and
         ``sentiment`` (position → head output, computed on the best unit).
         """
         n = len(texts)
         probabilities = np.zeros(n, dtype=np.float64)
-        details: dict[str, Any] = {"normalized": {}, "best_span": {}, "category": {}, "sentiment": {}}
+        details: dict[str, Any] = {"normalized": {}, "cues": {}, "best_span": {}, "category": {}, "sentiment": {}}
         if n == 0:
             return probabilities, details
         candidates = np.flatnonzero(candidate_mask(list(texts)))
         if candidates.size == 0:
             return probabilities, details
         normalized = [normalize(texts[i]) for i in candidates.tolist()]
+        cues = [find_cues(n) for n in normalized]
         units = make_units(normalized, candidates.tolist())
-        X = self.features.transform_normalized(units.units)
+        X = self.features.transform_normalized(units.units, unit_cues(units, cues))
         unit_p = self.classifier.predict_proba(X)[:, 1]
         # best unit per text: sort by (owner, -p) and keep the first of each owner
         order = np.lexsort((-unit_p, units.owner))
@@ -108,6 +137,7 @@ class SolicitationModel:
         probabilities[units.owner[best_units]] = unit_p[best_units]
         if with_details:
             details["normalized"] = dict(zip(candidates.tolist(), normalized, strict=True))
+            details["cues"] = dict(zip(candidates.tolist(), cues, strict=True))
             best_X = X[best_units]
             categories = self.category_classifier.predict(best_X)
             sentiment = self.sentiment_classifier.predict(best_X)

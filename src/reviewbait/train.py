@@ -18,9 +18,10 @@ from reviewbait.artifact import save_model
 from reviewbait.augment import augment_frame
 from reviewbait.classifier import PlattCalibratedClassifier
 from reviewbait.corpus import corpus_hash, load_corpus, load_split
+from reviewbait.cues import find_cues
 from reviewbait.evaluation import binary_metrics, breakdown, choose_thresholds
 from reviewbait.features import SolicitationFeatures
-from reviewbait.model import SolicitationModel, make_units
+from reviewbait.model import SolicitationModel, make_units, unit_cues
 
 __all__ = ["SEED", "fit_model", "sms_false_positive_rates", "train_and_save"]
 
@@ -88,7 +89,8 @@ def fit_model(
     whole = np.array([span == (0, len(normalized[o].text)) for span, o in zip(units.span, units.owner, strict=True)])
     keep = np.flatnonzero(whole | (y[units.owner] == 0))
     owner = units.owner[keep]
-    X = features.transform_normalized([units.units[i] for i in keep])
+    cues = unit_cues(units, [find_cues(n) for n in normalized])
+    X = features.transform_normalized([units.units[i] for i in keep], [cues[i] for i in keep])
     y_units = y[owner]
 
     # Grouped folds over rows; each fold's units are the units of its rows. The classifier
