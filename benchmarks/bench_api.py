@@ -10,7 +10,15 @@ the same app, middleware and server, without the model) on 127.0.0.1, then measu
 * the library alone on the same texts, in this process: ``Detector.check_many`` single-text
   latency and batch throughput, so the API's share of the time is visible in the same run.
 
-Texts are the real-looking posts in data/sample/posts_export.csv.
+Batch throughput is measured on two kinds of batches:
+
+* ``stream``: the realistic stream of benchmarks/bench_core.py (the real SMS texts of
+  ../shared/corpora/sms_spam plus ~2 % solicitations from the test split), what a moderation
+  queue sends; about 5 % of it passes the gate and reaches the model;
+* ``posts``: the real-looking posts of data/sample/posts_export.csv, written to be about
+  reviews (a third pass the gate): the worst case, most texts reach the model.
+
+Single-text latency uses the posts.
 
 Usage: python benchmarks/bench_api.py [--workers 2] [--requests 2000] [--seconds 10] [--json]
 """
@@ -34,6 +42,9 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_core import realistic_stream  # noqa: E402
+
 SAMPLE = ROOT / "data" / "sample" / "posts_export.csv"
 
 
@@ -169,16 +180,20 @@ def main(argv: list[str] | None = None) -> int:
 
     texts = load_texts()
     batches = [[texts[(b * 100 + k) % len(texts)] for k in range(100)] for b in range(len(texts))]
+    stream = realistic_stream(repeat=1)
+    stream_batches = [stream[b : b + 100] for b in range(0, len(stream) - 99, 100)]
     port = free_port()
     server = start_server(port, args.workers, args.model)
     url = f"http://127.0.0.1:{port}"
     try:
         lat = latency(url, texts, args.requests)
+        stream_batch = throughput(url, stream_batches, args.clients, args.seconds)
         batch = throughput(url, batches, args.clients, args.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
     lib = library(args.model, texts, batches, args.requests, min(args.seconds, 5.0))
+    lib_stream = library(args.model, texts, stream_batches, 50, min(args.seconds, 5.0))
 
     manifest = json.loads((args.model / "manifest.json").read_text())
     budget = 3 * lat["hello"]["p99_ms"] + 5
@@ -193,11 +208,14 @@ def main(argv: list[str] | None = None) -> int:
         "p99_ratio_check_to_hello": lat["check"]["p99_ms"] / lat["hello"]["p99_ms"],
         "p99_budget_ms": budget,
         "p99_within_budget": lat["check"]["p99_ms"] <= budget,
-        "batch100": batch,
+        "batch100_stream": stream_batch,
+        "library_check_many_stream_posts_per_s": lib_stream["posts_per_s"],
+        "batch100_posts": batch,
         "library_check_many_posts_per_s": lib["posts_per_s"],
         "api_to_library_throughput_ratio": batch["posts_per_s"] / lib["posts_per_s"],
         "throughput_target_posts_per_s": 10_000,
-        "throughput_meets_target": batch["posts_per_s"] >= 10_000,
+        "throughput_meets_target_on_stream": stream_batch["posts_per_s"] >= 10_000,
+        "throughput_meets_target_on_posts": batch["posts_per_s"] >= 10_000,
     }
     if args.json:
         print(json.dumps(results, indent=2))
@@ -220,15 +238,16 @@ def main(argv: list[str] | None = None) -> int:
         f"target p99 <= 3 x hello p99 + 5 ms = {budget:.2f} ms: {'met' if results['p99_within_budget'] else 'NOT met'}"
     )
     print(f"API overhead at p50 (check - bare - library): {results['api_overhead_p50_ms']:.2f} ms")
-    print(
-        f"batch of 100, {args.clients} clients: {batch['posts_per_s']:,.0f} posts/s "
-        f"({batch['posts']:,} posts in {batch['seconds']:.1f} s); target 10,000: "
-        f"{'met' if results['throughput_meets_target'] else 'NOT met'}"
-    )
-    print(
-        f"library check_many on the same batches, in-process: {lib['posts_per_s']:,.0f} posts/s "
-        f"(API / library = {results['api_to_library_throughput_ratio']:.2f})"
-    )
+    for name, run, in_process in (
+        ("realistic stream (SMS + 2 % solicitations)", stream_batch, lib_stream),
+        ("review-heavy posts (worst case)", batch, lib),
+    ):
+        print(
+            f"batch of 100, {name}, {args.clients} clients: {run['posts_per_s']:,.0f} posts/s "
+            f"({run['posts']:,} posts in {run['seconds']:.1f} s); target 10,000: "
+            f"{'met' if run['posts_per_s'] >= 10_000 else 'NOT met'}; "
+            f"library check_many in-process, one core: {in_process['posts_per_s']:,.0f} posts/s"
+        )
     return 0
 
 

@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -48,7 +49,7 @@ def realistic_stream(repeat: int = 4) -> list[str]:
     n_solicit = max(1, round(len(sms) * 0.02))
     stream = sms + solicitations[:n_solicit]
     # interleave deterministically so solicitations are spread through the stream
-    stream.sort(key=lambda t: hash(t) % 997)
+    stream.sort(key=lambda t: zlib.crc32(t.encode("utf-8", "surrogatepass")) % 997)
     return stream * repeat
 
 

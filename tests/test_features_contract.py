@@ -115,3 +115,31 @@ def test_fast_char_block_is_the_vectorizers_own_tfidf() -> None:
     assert fast.nnz == slow.nnz > 0
     refit = est.fit(["one two three", "one two four"])  # a refit must not reuse the old counter
     assert refit._char_tfidf(["one two"]).shape[1] == len(refit.char_vectorizer_.vocabulary_)
+
+
+def test_category_head_contract() -> None:
+    from reviewbait.heads import SUBTYPES, CategoryHead, subtype_counts
+
+    texts = [
+        "review us on google and enter the prize draw, winners picked friday",
+        "thank you for your purchase! leave a review and get a $10 gift card",
+        "i'll review your book if you review mine, r4r",
+        "好评返现5元，加微信",
+    ] * 3
+    y = ["contest", "insert_card", "review_swap", "refund_recruit"] * 3
+    features = small().fit(texts)
+    X = features.transform(texts)
+    head = CategoryHead(alpha=1.0)
+    assert clone(head).get_params() == {"alpha": 1.0, "cjk_weight": 1.0, "subtype_weight": 1.0}
+    with pytest.raises(NotFittedError):
+        head.predict(X, texts=texts)
+    assert head.fit(X, y, texts=texts) is head
+    assert list(head.predict(X, texts=texts)) == y
+    assert head.decision_function(X, texts=texts).shape == (len(texts), 4)
+    with pytest.raises(TypeError, match="texts"):
+        head.predict(X)
+    with pytest.raises(ValueError, match="rows"):
+        head.predict(X, texts=texts[:-1])
+    counts = subtype_counts(["win a prize in our draw", "plain words"]).toarray()
+    assert counts.shape == (2, len(SUBTYPES))
+    assert counts[0, list(SUBTYPES).index("prize")] > 0 and counts[1].sum() == 0

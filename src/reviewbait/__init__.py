@@ -2,6 +2,6 @@
 
 from reviewbait.detector import Detector, Evidence, Verdict
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["Detector", "Evidence", "Verdict", "__version__"]

@@ -170,7 +170,7 @@ class Detector:
         """Verdicts for many texts, in order: always a list."""
         cleaned, _ = _clean_texts(texts, errors)
         cut = self.resolve_threshold(threshold)
-        probabilities, details = self._model.score(cleaned, with_details=True)
+        probabilities, details = self._model.score(cleaned, with_details=True, heads_from=cut)
         verdicts = []
         for position, probability in enumerate(probabilities.tolist()):
             flagged = probability >= cut and probability > 0.0
@@ -232,7 +232,7 @@ class Detector:
         """
         texts = [v if isinstance(v, str) else "" for v in values]
         cut = self.resolve_threshold(threshold)
-        probability, details = self._model.score(texts, with_details=True)
+        probability, details = self._model.score(texts, with_details=True, heads_from=cut)
         flag = ((probability >= cut) & (probability > 0)).astype(np.int8)
         category = [""] * len(texts)
         sentiment = np.zeros(len(texts), dtype=np.int8)

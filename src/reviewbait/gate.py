@@ -24,7 +24,7 @@ import re2
 
 from reviewbait.normalize import _HOMOGLYPHS, _INVISIBLE, _LEET
 
-__all__ = ["REVIEW_PATTERN", "candidate_mask"]
+__all__ = ["GATE_PATTERN", "REVIEW_PATTERN", "candidate_mask"]
 
 _REVIEW_STEMS = (
     r"revi|reveiw|rewiew|rev[ií]ew|r[e3]v\w?w|\br[e3]vs?\b|rvw|ratin|\brate|stars?\b|⭐|★|☆|🌟|✰|📝|✍"
@@ -98,25 +98,25 @@ def _compile(pattern: str) -> Any:
     return re2.compile(pattern, options)
 
 
+# One program for the whole rule: a review act, or a removal and a value in either order
+# (RE2 has no lookahead; ``.*`` between the two stays linear-time). One search per text.
+GATE_PATTERN = (
+    f"{REVIEW_PATTERN}|(?s:(?:{_REMOVAL_STEMS}).*(?:{_VALUE_STEMS})|(?:{_VALUE_STEMS}).*(?:{_REMOVAL_STEMS}))"
+)
+
+
 class _Gate:
-    """The three compiled RE2 programs, built once per process and shared by threads (RE2 is thread-safe)."""
+    """The compiled RE2 program, built once per process and shared by threads (RE2 is thread-safe)."""
 
     def __init__(self) -> None:
-        self.review = _compile(REVIEW_PATTERN)
-        self.removal = _compile(_REMOVAL_STEMS)
-        self.value = _compile(_VALUE_STEMS)
+        self.program = _compile(GATE_PATTERN)
 
     def passes(self, text: str) -> bool:
-        folded = unicodedata.normalize("NFKC", text).lower()
+        folded = (text if text.isascii() else unicodedata.normalize("NFKC", text)).lower()
         try:
-            return self._passes(folded)
+            return self.program.search(folded) is not None
         except UnicodeEncodeError:  # lone surrogates cannot be UTF-8: replace them, for the gate only
-            return self._passes(folded.encode("utf-8", "replace").decode("utf-8"))
-
-    def _passes(self, folded: str) -> bool:
-        if self.review.search(folded):
-            return True
-        return bool(self.removal.search(folded) and self.value.search(folded))
+            return self.program.search(folded.encode("utf-8", "replace").decode("utf-8")) is not None
 
 
 @lru_cache(maxsize=1)

@@ -107,13 +107,17 @@ class SolicitationModel:
     def classifier(self) -> Any:
         return self.pipeline.named_steps["classifier"]
 
-    def score(self, texts: Sequence[str], *, with_details: bool = False) -> tuple[np.ndarray, dict[str, Any]]:
+    def score(
+        self, texts: Sequence[str], *, with_details: bool = False, heads_from: float = 0.0
+    ) -> tuple[np.ndarray, dict[str, Any]]:
         """Probabilities for ``texts`` (all str), and, on request, what produced each one.
 
         Details, for the texts that passed the gate: ``normalized`` (position → NormalizedText),
         ``cues`` (position → the cues of the whole text),
         ``best_span`` (position → normalized span of the best unit), ``category`` and
-        ``sentiment`` (position → head output, computed on the best unit).
+        ``sentiment`` (position → head output, computed on the best unit). The heads run only
+        for texts whose probability is at least ``heads_from`` (callers pass their threshold:
+        a category is only reported for flagged texts, and the heads cost as much as scoring).
         """
         n = len(texts)
         probabilities = np.zeros(n, dtype=np.float64)
@@ -138,12 +142,15 @@ class SolicitationModel:
         if with_details:
             details["normalized"] = dict(zip(candidates.tolist(), normalized, strict=True))
             details["cues"] = dict(zip(candidates.tolist(), cues, strict=True))
-            best_X = X[best_units]
-            categories = self.category_classifier.predict(best_X)
-            sentiment = self.sentiment_classifier.predict(best_X)
-            for k, unit in enumerate(best_units.tolist()):
-                position = int(units.owner[unit])
-                details["best_span"][position] = units.span[unit]
-                details["category"][position] = str(categories[k])
-                details["sentiment"][position] = bool(sentiment[k])
+            for unit in best_units.tolist():
+                details["best_span"][int(units.owner[unit])] = units.span[unit]
+            headed = best_units[unit_p[best_units] >= heads_from]
+            if headed.size:
+                best_X = X[headed]
+                categories = self.category_classifier.predict(best_X, texts=[units.units[u].text for u in headed])
+                sentiment = self.sentiment_classifier.predict(best_X)
+                for k, unit in enumerate(headed.tolist()):
+                    position = int(units.owner[unit])
+                    details["category"][position] = str(categories[k])
+                    details["sentiment"][position] = bool(sentiment[k])
         return probabilities, details
