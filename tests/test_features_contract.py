@@ -143,3 +143,18 @@ def test_category_head_contract() -> None:
     counts = subtype_counts(["win a prize in our draw", "plain words"]).toarray()
     assert counts.shape == (2, len(SUBTYPES))
     assert counts[0, list(SUBTYPES).index("prize")] > 0 and counts[1].sum() == 0
+
+
+def test_subtype_counts_equal_the_plain_patterns() -> None:
+    """The rearranged sub-type patterns count exactly what the patterns as written count."""
+    import re
+
+    from reviewbait.corpus import load_corpus
+    from reviewbait.heads import SUBTYPES, subtype_counts
+    from reviewbait.normalize import normalize_text
+
+    texts = [normalize_text(t) for t in load_corpus()["text"].tolist()[::7]]
+    plain = [re.compile(p) for p in SUBTYPES.values()]
+    expected = np.log1p(np.array([[len(p.findall(t)) for p in plain] for t in texts], dtype=np.float32))
+    assert expected.sum() > 0
+    assert np.array_equal(subtype_counts(texts).toarray(), expected)

@@ -69,3 +69,12 @@ def test_gate_drops_almost_all_real_chat() -> None:
     sms = pd.read_csv(SMS, dtype={"text": str}, keep_default_na=False)
     ham = sms.loc[sms["is_spam"] == 0, "text"].tolist()
     assert candidate_mask(ham).mean() <= 0.03
+
+
+def test_a_match_never_spans_two_texts_of_a_batch() -> None:
+    """The batch is scanned as one buffer: neither half of a pattern may come from a neighbour."""
+    texts = ["please delete my account", "and send the money back", "r e", "v i e w", "nothing here"]
+    assert not candidate_mask(texts).any()
+    assert candidate_mask(["please delete it and send the money back"])[0]
+    with_nul = ["ok\x00", "lunch at 5?", "leave a review\x00 please"]
+    assert candidate_mask(with_nul).tolist() == [False, False, True]

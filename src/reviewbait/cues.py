@@ -16,7 +16,16 @@ from dataclasses import dataclass
 
 from reviewbait.normalize import NormalizedText, normalize
 
-__all__ = ["CUE_KINDS", "LANGUAGES", "Cue", "CueFinder", "cue_feature_names", "cue_features", "find_cues"]
+__all__ = [
+    "CUE_KINDS",
+    "LANGUAGES",
+    "Cue",
+    "CueFinder",
+    "cue_feature_names",
+    "cue_features",
+    "factor_alternation",
+    "find_cues",
+]
 
 CUE_KINDS = (
     "incentive",
@@ -873,7 +882,7 @@ class Cue:
     norm_end: int
 
 
-def _factor(fragments: tuple[str, ...]) -> str:
+def factor_alternation(fragments: tuple[str, ...]) -> str:
     """One alternation, grouped by literal first character: ``r(?:eview|efund)|f(?:ree)``.
 
     Python's regex engine tries alternatives one by one; grouping by first character lets
@@ -906,9 +915,9 @@ def _compile(kind: str) -> re.Pattern[str]:
     chinese: list[str] = []
     for lang, kinds in LEXICON.items():
         (chinese if lang == "zh" else latin).extend(kinds.get(kind, ()))
-    pattern = rf"(?<!\w)(?:{_factor(tuple(latin))})(?!\w)"
+    pattern = rf"(?<!\w)(?:{factor_alternation(tuple(latin))})(?!\w)"
     if chinese:
-        pattern += f"|{_factor(tuple(chinese))}"
+        pattern += f"|{factor_alternation(tuple(chinese))}"
     return re.compile(pattern)
 
 

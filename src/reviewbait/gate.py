@@ -92,36 +92,32 @@ _VALUE_STEMS = (
 )
 
 
-def _compile(pattern: str) -> Any:
-    options = re2.Options()
-    options.max_mem = 64 << 20  # the review alternation is large; RE2's default DFA budget is 8 MB
-    return re2.compile(pattern, options)
-
-
 # One program for the whole rule: a review act, or a removal and a value in either order
-# (RE2 has no lookahead; ``.*`` between the two stays linear-time). One search per text.
+# (RE2 has no lookahead; the gap between the two stays linear-time). A batch is scanned as
+# one UTF-8 buffer with texts separated by NUL, which no part of the pattern can match or
+# cross, so one search per *passing* text replaces one call per text.
+_SEPARATOR = b"\x00"
 GATE_PATTERN = (
-    f"{REVIEW_PATTERN}|(?s:(?:{_REMOVAL_STEMS}).*(?:{_VALUE_STEMS})|(?:{_VALUE_STEMS}).*(?:{_REMOVAL_STEMS}))"
+    f"{REVIEW_PATTERN}|(?:{_REMOVAL_STEMS})[^\\x00]*(?:{_VALUE_STEMS})|(?:{_VALUE_STEMS})[^\\x00]*(?:{_REMOVAL_STEMS})"
 )
 
 
-class _Gate:
-    """The compiled RE2 program, built once per process and shared by threads (RE2 is thread-safe)."""
-
-    def __init__(self) -> None:
-        self.program = _compile(GATE_PATTERN)
-
-    def passes(self, text: str) -> bool:
-        folded = (text if text.isascii() else unicodedata.normalize("NFKC", text)).lower()
-        try:
-            return self.program.search(folded) is not None
-        except UnicodeEncodeError:  # lone surrogates cannot be UTF-8: replace them, for the gate only
-            return self.program.search(folded.encode("utf-8", "replace").decode("utf-8")) is not None
-
-
 @lru_cache(maxsize=1)
-def _gate() -> _Gate:
-    return _Gate()
+def _program() -> Any:
+    """The compiled RE2 program: built once per process, shared by threads (RE2 is thread-safe)."""
+    options = re2.Options()
+    options.max_mem = 64 << 20  # the review alternation is large; RE2's default DFA budget is 8 MB
+    return re2.compile(GATE_PATTERN.encode("utf-8"), options)
+
+
+def _fold(text: str) -> bytes:
+    """NFKC (skipped for ASCII, where it changes nothing) and lower case, as UTF-8.
+
+    A NUL becomes a space so that it cannot act as a separator; lone surrogates cannot be
+    UTF-8 and become "?", for the gate only.
+    """
+    folded = (text if text.isascii() else unicodedata.normalize("NFKC", text)).lower()
+    return folded.replace("\x00", " ").encode("utf-8", "replace")
 
 
 def candidate_mask(texts: Any) -> np.ndarray:
@@ -130,6 +126,16 @@ def candidate_mask(texts: Any) -> np.ndarray:
     A text passes when it names a review act (maybe disguised), or a removal together with
     something of value.
     """
-    passes = _gate().passes
-    texts = list(texts)
-    return np.fromiter((passes(t) for t in texts), dtype=bool, count=len(texts))
+    encoded = [_fold(t) for t in texts]
+    mask = np.zeros(len(encoded), dtype=bool)
+    if not encoded:
+        return mask
+    ends = np.cumsum(np.fromiter((len(e) + 1 for e in encoded), dtype=np.int64, count=len(encoded)))
+    buffer = _SEPARATOR.join(encoded)
+    search = _program().search
+    position = 0
+    while (match := search(buffer, position)) is not None:
+        index = int(np.searchsorted(ends, match.start(), side="right"))
+        mask[index] = True
+        position = int(ends[index])  # go on with the next text
+    return mask

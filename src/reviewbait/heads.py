@@ -8,8 +8,7 @@ detector's features of the text's best unit plus two small blocks of its own:
 * CJK character 1-2-grams (``TfidfVectorizer`` over the Han characters only);
 * counts of incentive sub-types (prize draw, purchase context, warranty, gift card, points,
   discount, free, pay, swap, removal, refund, app, food), multilingual, written from the
-  labeling guide's definitions; one regular expression pass per text (first match wins
-  where two sub-types overlap).
+  labeling guide's definitions.
 
 A ridge classifier (one-vs-rest, balanced class weights) beat LinearSVC, logistic
 regression, naive Bayes and SGD in grouped cross-validation on the train split (see
@@ -28,6 +27,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import RidgeClassifier
 from sklearn.utils.validation import check_is_fitted
+
+from reviewbait.cues import factor_alternation
 
 __all__ = ["SUBTYPES", "CategoryHead", "subtype_counts"]
 
@@ -68,9 +69,51 @@ SUBTYPES: dict[str, str] = {
     "app": r"app store|play store|google play|in-app|premium|\bpro\b|vip|应用商店|会员",
     "food": r"dessert|drink|coffee|beer|pint|meal|postre|bebida|caf[eé]|cerveza|sobremesa|nachtisch|getr[äa]nk|boisson|dolce|bevanda|甜品",
 }
-# One pass over the text for all sub-types: a named group per sub-type, counted by ``lastgroup``.
-_SUBTYPE_PATTERN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in SUBTYPES.items()))
-_SUBTYPE_COLUMN = {name: i for i, name in enumerate(SUBTYPES)}
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """Split a regular expression at its top-level ``|`` (not inside groups or classes)."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            current.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            end = pattern.index("]", i + 2)
+            current.append(pattern[i : end + 1])
+            i = end + 1
+            continue
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _fast_alternation(pattern: str) -> str:
+    r"""The same alternatives, arranged for Python's engine: ``\b`` hoisted out and the rest
+    grouped by first character (see :func:`reviewbait.cues.factor_alternation`). An
+    alternative that starts with ``\b`` stops the engine from dispatching on the first
+    character, which made these patterns two to three times slower."""
+    alternatives = _top_level_alternatives(pattern)
+    bounded = tuple(a[2:] for a in alternatives if a.startswith("\\b"))
+    other = tuple(a for a in alternatives if not a.startswith("\\b"))
+    parts = [rf"\b(?:{factor_alternation(bounded)})"] if bounded else []
+    if other:
+        parts.append(factor_alternation(other))
+    return "|".join(parts)
+
+
+_SUBTYPE_PATTERNS = [re.compile(_fast_alternation(pattern)) for pattern in SUBTYPES.values()]
 
 
 def _cjk_only(text: str) -> str:
@@ -79,11 +122,8 @@ def _cjk_only(text: str) -> str:
 
 def subtype_counts(texts: Sequence[str]) -> sp.csr_matrix:
     """``log1p`` of how often each incentive sub-type occurs, one row per text."""
-    counts = np.zeros((len(texts), len(SUBTYPES)), dtype=np.float32)
-    for row, text in enumerate(texts):
-        for match in _SUBTYPE_PATTERN.finditer(text):
-            counts[row, _SUBTYPE_COLUMN[match.lastgroup or ""]] += 1
-    return sp.csr_matrix(np.log1p(counts))
+    counts = np.array([[len(p.findall(t)) for p in _SUBTYPE_PATTERNS] for t in texts], dtype=np.float32)
+    return sp.csr_matrix(np.log1p(counts.reshape(len(texts), len(SUBTYPES))))
 
 
 class CategoryHead(ClassifierMixin, BaseEstimator):

@@ -187,8 +187,10 @@ _SEPARATORS = " .-_*·|/~•"
 _SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-_*·|/~•]){2,}[^\W\d_](?![^\W\d_])")
 _REPEATS = re.compile(r"(\S)\1{2,}")
 _SPACES = re.compile(r"\s{2,}")
-# a token with a letter next to a leetspeak substitute: the only ones worth decoding
-_TOKEN = re.compile(r"[\w@$!|€+]*(?:[^\W\d_][0-9@$!|€+]|[0-9@$!|€+][^\W\d_])[\w@$!|€+]*")
+# a token with a letter next to a leetspeak substitute: the only ones worth decoding. The
+# lookbehind only lets a match start where a token starts (a match always did: this just stops
+# the engine from retrying, and backtracking, at every position inside every token).
+_TOKEN = re.compile(r"(?<![\w@$!|€+])[\w@$!|€+]*(?:[^\W\d_][0-9@$!|€+]|[0-9@$!|€+][^\W\d_])[\w@$!|€+]*")
 _MASKED = re.compile(r"[^\W\d_]+(?:[*#•_]+[^\W\d_]*)+")
 _WORD = re.compile(r"\w+")
 
