@@ -114,3 +114,24 @@ def test_window_cues_come_from_the_whole_text() -> None:
         assert inner == alone
         found_in_some_window |= any(c.kind == "incentive" for c in cues)
     assert found_in_some_window
+
+
+def test_kind_prefilter_never_hides_a_cue() -> None:
+    """Scanning only the kinds the RE2 set reports finds exactly what scanning every kind finds."""
+    import numpy as np
+
+    from reviewbait.augment import obfuscate
+    from reviewbait.corpus import load_corpus
+    from reviewbait.cues import _finder
+
+    finder = _finder()
+    texts = load_corpus()["text"].tolist()
+    rng = np.random.default_rng(3)
+    texts += [obfuscate(t, rng) for t in texts[::3]] + ["bad \ud800 review for a free gift", ""]
+    skipped = 0
+    for text in texts:
+        normalized = normalize(text)
+        every = {(k, m.span()) for k, p in finder.patterns.items() for m in p.finditer(normalized.text)}
+        assert {(c.kind, (c.norm_start, c.norm_end)) for c in find_cues(normalized)} == every
+        skipped += len(CUE_KINDS) - len(finder.kinds_present(normalized.text))
+    assert skipped > len(texts)  # the prefilter does skip work

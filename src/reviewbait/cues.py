@@ -14,6 +14,8 @@ import math
 import re
 from dataclasses import dataclass
 
+import re2
+
 from reviewbait.normalize import NormalizedText, normalize
 
 __all__ = [
@@ -925,12 +927,83 @@ def _compile_languages(kind: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(lang, re.compile("|".join(kinds[kind]))) for lang, kinds in LEXICON.items() if kinds.get(kind)]
 
 
+_LOOKAROUND = re.compile(r"\(\?<?[!=]")
+# Python's classes are Unicode-wide, RE2's escapes ASCII-only: widen them (inside a class,
+# without the brackets). Every replacement matches at least what the original matched.
+_WIDER = {
+    "\\w": "\\p{L}\\p{N}\\p{M}_",
+    "\\d": "\\p{N}",
+    "\\s": "\\s\\p{Z}\\x{85}\\x{1c}-\\x{1f}\\x{0b}",
+}
+
+
+def _superset_for_re2(pattern: str) -> str:
+    """The pattern with every lookaround dropped and classes widened, for RE2.
+
+    Dropping a lookaround only removes a condition, and widening a class only admits more,
+    so the result matches every text the Python pattern matches (and maybe more). There is
+    no negated class in the lexicon; one would make this unsound, so it is refused.
+    """
+    if "[^" in pattern:
+        raise ValueError("negated classes cannot be widened safely")
+    out: list[str] = []
+    i = 0
+    in_class = False
+    while i < len(pattern):
+        lookaround = None if in_class else _LOOKAROUND.match(pattern, i)
+        if lookaround:  # skip to the matching parenthesis
+            depth, j = 1, lookaround.end()
+            while depth:
+                ch = pattern[j]
+                if ch == "\\":
+                    j += 2
+                    continue
+                depth += (ch == "(") - (ch == ")")
+                j += 1
+            i = j
+            continue
+        ch = pattern[i]
+        if ch == "\\":
+            escape = pattern[i : i + 2]
+            wider = _WIDER.get(escape)
+            out.append(escape if wider is None else (wider if in_class else f"[{wider}]"))
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class and pattern[i - 1] != "[":
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 class CueFinder:
-    """Finds cues of every kind; compiled once, safe to share between threads."""
+    """Finds cues of every kind; compiled once, safe to share between threads.
+
+    Python's engine scans a text once per kind, trying every alternative at every position;
+    most texts hold cues of only two or three kinds. One RE2 set (all kinds, as supersets,
+    one linear pass) first says which kinds can match at all, and only those are scanned.
+    """
 
     def __init__(self) -> None:
         self.patterns = {kind: _compile(kind) for kind in CUE_KINDS}
         self._languages = {kind: _compile_languages(kind) for kind in CUE_KINDS}
+        options = re2.Options()
+        options.max_mem = 256 << 20
+        self._kinds = list(self.patterns)
+        self._prefilter = re2.Set.SearchSet(options)
+        for pattern in self.patterns.values():
+            self._prefilter.Add(_superset_for_re2(pattern.pattern))
+        self._prefilter.Compile()
+
+    def kinds_present(self, text: str) -> list[str]:
+        """The kinds that may have a cue in ``text``, in ``CUE_KINDS`` order (a superset)."""
+        try:
+            hits = self._prefilter.Match(text)
+        except UnicodeEncodeError:  # lone surrogates: no prefilter, scan every kind
+            return self._kinds
+        return [self._kinds[i] for i in sorted(hits)] if hits else []
 
     def _language(self, kind: str, hit: str) -> str:
         for lang, pattern in self._languages[kind]:
@@ -942,8 +1015,8 @@ class CueFinder:
         cues: list[Cue] = []
         text = normalized.text
         original = normalized.original
-        for kind, pattern in self.patterns.items():
-            for m in pattern.finditer(text):
+        for kind in self.kinds_present(text):
+            for m in self.patterns[kind].finditer(text):
                 start, end = normalized.original_span(m.start(), m.end())
                 language = self._language(kind, m.group())
                 cues.append(Cue(kind, language, start, end, original[start:end], m.start(), m.end()))
