@@ -104,8 +104,8 @@ def test_calibrated_classifier_needs_splits_that_cover_every_row() -> None:
         PlattCalibratedClassifier(cv=[(np.arange(10), np.arange(10, 15))]).fit(X, y)
 
 
-def test_fast_char_block_is_the_vectorizers_own_tfidf() -> None:
-    """The vectorized char counter feeds the same TF-IDF as ``TfidfVectorizer.transform``."""
+def test_fast_blocks_are_the_vectorizers_own_tfidf() -> None:
+    """The vectorized counters feed the same TF-IDF as ``TfidfVectorizer.transform``."""
     est = small().fit(TEXTS)
     texts = [*TEXTS, "unseen words only: zebra quartz", ""]
     fast = est._char_tfidf(texts)
@@ -113,8 +113,12 @@ def test_fast_char_block_is_the_vectorizers_own_tfidf() -> None:
     assert fast.shape == slow.shape and fast.dtype == slow.dtype
     assert np.abs((fast - slow).toarray()).max() <= 1e-6
     assert fast.nnz == slow.nnz > 0
+    fast_words, slow_words = est._word_tfidf(texts), est.word_vectorizer_.transform(texts)
+    assert fast_words.shape == slow_words.shape and fast_words.nnz == slow_words.nnz > 0
+    assert np.abs((fast_words - slow_words).toarray()).max() <= 1e-6
     refit = est.fit(["one two three", "one two four"])  # a refit must not reuse the old counter
     assert refit._char_tfidf(["one two"]).shape[1] == len(refit.char_vectorizer_.vocabulary_)
+    assert refit._word_tfidf(["one two"]).shape[1] == len(refit.word_vectorizer_.vocabulary_)
 
 
 def test_category_head_contract() -> None:

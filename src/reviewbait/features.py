@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from reviewbait.char_ngrams import CharNgramCounter
 from reviewbait.cues import Cue, cue_feature_names, cue_features, find_cues
 from reviewbait.normalize import NormalizedText, normalize
+from reviewbait.word_ngrams import WordNgramCounter
 
 __all__ = ["SolicitationFeatures", "as_text_list"]
 
@@ -39,6 +40,21 @@ def as_text_list(X: Any) -> list[str]:
         if not isinstance(text, str):
             raise TypeError(f"text at index {i} is {type(text).__name__}, not str")
     return texts
+
+
+def _plain(vectorizer: TfidfVectorizer) -> bool:
+    """No preprocessing that the vectorized counters do not reproduce."""
+    return vectorizer.preprocessor is None and vectorizer.strip_accents is None and not vectorizer.lowercase
+
+
+def _weigh(vectorizer: TfidfVectorizer, counts: sp.csr_matrix) -> sp.csr_matrix:
+    """Counts to TF-IDF as ``TfidfTransformer.transform`` does: sublinear tf, idf, l2 rows."""
+    if vectorizer.sublinear_tf:
+        np.log(counts.data, counts.data)
+        counts.data += np.float32(1.0)
+    counts.data *= vectorizer.idf_[counts.indices]
+    weighted: sp.csr_matrix = normalize_rows(counts, norm=vectorizer.norm, copy=False)
+    return weighted
 
 
 class SolicitationFeatures(TransformerMixin, BaseEstimator):
@@ -75,6 +91,7 @@ class SolicitationFeatures(TransformerMixin, BaseEstimator):
         """Fit on texts that were already normalized (training normalizes once for everything)."""
         texts = [n.text for n in normalized]
         self.__dict__.pop("_char_counter", None)
+        self.__dict__.pop("_word_counter", None)
         self.word_vectorizer_ = TfidfVectorizer(
             analyzer="word",
             ngram_range=self.word_ngram_range,
@@ -118,7 +135,7 @@ class SolicitationFeatures(TransformerMixin, BaseEstimator):
         ).reshape(len(texts), len(cue_feature_names()))
         return sp.hstack(
             [
-                self.word_vectorizer_.transform(texts),
+                self._word_tfidf(texts),
                 self._char_tfidf(texts),
                 sp.csr_matrix(cue_block * np.float32(self.cue_weight)),
             ],
@@ -127,24 +144,29 @@ class SolicitationFeatures(TransformerMixin, BaseEstimator):
         )
 
     def _char_tfidf(self, texts: list[str]) -> sp.csr_matrix:
-        """The character TF-IDF block, counted by :class:`CharNgramCounter` (same numbers, faster).
-
-        Weighting follows ``TfidfTransformer.transform``: sublinear tf, idf, l2 rows.
-        """
+        """The character TF-IDF block, counted by :class:`CharNgramCounter` (same numbers, faster)."""
         vectorizer = self.char_vectorizer_
         counter = self.__dict__.get("_char_counter", False)
         if counter is False:  # built once per fitted object; never pickled
             counter = CharNgramCounter.from_vocabulary(vectorizer.vocabulary_, vectorizer.ngram_range)
             self.__dict__["_char_counter"] = counter
-        plain = vectorizer.preprocessor is None and vectorizer.strip_accents is None and not vectorizer.lowercase
-        if counter is None or vectorizer.analyzer != "char_wb" or not plain:
+        if counter is None or vectorizer.analyzer != "char_wb" or not _plain(vectorizer):
             return vectorizer.transform(texts)
-        X = counter.transform(texts)
-        if vectorizer.sublinear_tf:
-            np.log(X.data, X.data)
-            X.data += np.float32(1.0)
-        X.data *= vectorizer.idf_[X.indices]
-        return normalize_rows(X, norm=vectorizer.norm, copy=False)
+        return _weigh(vectorizer, counter.transform(texts))
+
+    def _word_tfidf(self, texts: list[str]) -> sp.csr_matrix:
+        """The word TF-IDF block, counted by :class:`WordNgramCounter` (same numbers, faster)."""
+        vectorizer = self.word_vectorizer_
+        counter = self.__dict__.get("_word_counter", False)
+        if counter is False:  # built once per fitted object; never pickled
+            counter = WordNgramCounter.from_vocabulary(
+                vectorizer.vocabulary_, vectorizer.token_pattern, vectorizer.ngram_range
+            )
+            self.__dict__["_word_counter"] = counter
+        plain = vectorizer.tokenizer is None and vectorizer.stop_words is None and _plain(vectorizer)
+        if counter is None or vectorizer.analyzer != "word" or not plain:
+            return vectorizer.transform(texts)
+        return _weigh(vectorizer, counter.transform(texts))
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the vectorizers' volatile parts, so the same fit gives the same bytes.
@@ -155,6 +177,7 @@ class SolicitationFeatures(TransformerMixin, BaseEstimator):
         """
         state = super().__getstate__()
         state.pop("_char_counter", None)
+        state.pop("_word_counter", None)
         for name in ("word_vectorizer_", "char_vectorizer_"):
             if name in state:
                 vectorizer = copy.copy(state[name])
