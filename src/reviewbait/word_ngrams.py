@@ -2,9 +2,9 @@
 
 Why: after character n-grams (see :mod:`reviewbait.char_ngrams`), building and looking up
 every bigram string in Python was the next largest cost of scoring. Here each batch is
-tokenized with the vectorizer's own token pattern, every token is mapped to an integer id in
-one pandas hash lookup, and unigrams and bigrams become integer keys matched against the
-fitted vocabulary with one ``searchsorted``.
+tokenized with the vectorizer's own token pattern, every token is mapped to an integer id
+(one dict lookup, no string building), and unigrams and bigrams become integer keys matched
+against the fitted vocabulary with one ``searchsorted``.
 
 Exactness: a vocabulary entry is one token or two tokens joined by a space (tokens never hold
 a space), so its tokens get ids 1..T and the entry an integer key; a token outside every
@@ -18,7 +18,6 @@ import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
 __all__ = ["WordNgramCounter"]
@@ -35,7 +34,7 @@ class WordNgramCounter:
     def __init__(
         self, tokens: list[str], keys: np.ndarray, columns: np.ndarray, pattern: str, ngram_range: tuple[int, int]
     ):
-        self.tokens = pd.Index(tokens)  # position + 1 is the token's id
+        self.ids = {token: i + 1 for i, token in enumerate(tokens)}
         self.keys = keys  # sorted n-gram keys of the vocabulary
         self.columns = columns
         self.base = len(tokens) + 1
@@ -70,7 +69,8 @@ class WordNgramCounter:
         per_doc = [self._findall(text) for text in texts]
         lengths = np.fromiter((len(t) for t in per_doc), dtype=np.int64, count=n_docs)
         flat = [token for tokens in per_doc for token in tokens]
-        ids = (self.tokens.get_indexer(pd.Index(flat)) + 1).astype(np.int64) if flat else np.zeros(0, dtype=np.int64)
+        get = self.ids.get
+        ids = np.fromiter((get(token, 0) for token in flat), dtype=np.int64, count=len(flat))
         doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
         found_docs: list[np.ndarray] = []
         candidates: list[np.ndarray] = []
