@@ -54,12 +54,12 @@ class WordNgramCounter:
         tokens = sorted({token for p in parts.values() for token in p})
         ids = {token: i + 1 for i, token in enumerate(tokens)}
         base = len(tokens) + 1
-        keys = np.empty(len(vocabulary), dtype=np.int64)
-        columns = np.empty(len(vocabulary), dtype=np.int64)
-        for k, (term, column) in enumerate(vocabulary.items()):
-            p = parts[term]
-            keys[k] = ids[p[0]] if len(p) == 1 else base * ids[p[0]] + ids[p[1]] + base * base
-            columns[k] = column
+        keys = np.fromiter(
+            (ids[p[0]] if len(p) == 1 else base * ids[p[0]] + ids[p[1]] + base * base for p in parts.values()),
+            dtype=np.int64,
+            count=len(parts),
+        )
+        columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))
         order = np.argsort(keys, kind="stable")
         return cls(tokens, keys[order], columns[order], token_pattern, ngram_range)
 
