@@ -4,7 +4,7 @@ Why: after character n-grams (see :mod:`reviewbait.char_ngrams`), building and l
 every bigram string in Python was the next largest cost of scoring. Here each batch is
 tokenized with the vectorizer's own token pattern, every token is mapped to an integer id
 (one dict lookup, no string building), and unigrams and bigrams become integer keys matched
-against the fitted vocabulary with one ``searchsorted``.
+against the fitted vocabulary with one hash lookup (a pandas index of the keys).
 
 Exactness: a vocabulary entry is one token or two tokens joined by a space (tokens never hold
 a space), so its tokens get ids 1..T and the entry an integer key; a token outside every
@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 __all__ = ["WordNgramCounter"]
@@ -36,6 +37,7 @@ class WordNgramCounter:
     ):
         self.ids = {token: i + 1 for i, token in enumerate(tokens)}
         self.keys = keys  # sorted n-gram keys of the vocabulary
+        self._index = pd.Index(keys)
         self.columns = columns
         self.base = len(tokens) + 1
         self.min_n, self.max_n = ngram_range
@@ -85,9 +87,8 @@ class WordNgramCounter:
             candidates.append(self.base * ids[:-1][known] + ids[1:][known] + self.base * self.base)
         rows = np.concatenate(found_docs) if found_docs else np.zeros(0, dtype=np.int64)
         wanted = np.concatenate(candidates) if candidates else np.zeros(0, dtype=np.int64)
-        slot = np.searchsorted(self.keys, wanted)
-        slot[slot == self.keys.size] = 0
-        hit = self.keys[slot] == wanted if self.keys.size else np.zeros(wanted.size, dtype=bool)
+        slot = self._index.get_indexer(wanted)
+        hit = slot >= 0
         counts = sp.csr_matrix(
             (np.ones(int(hit.sum()), dtype=np.float32), (rows[hit], self.columns[slot[hit]])),
             shape=(n_docs, self.n_features),
