@@ -461,3 +461,30 @@ def test_any_valid_csv_round_trips_byte_for_byte(
         summary = score_file(_options(directory, tiny_model_dir, output=str(directory / "out.csv")))
         _split_scored((directory / "out.csv").read_bytes(), records)
     assert summary.rows_read == summary.rows_written == len(rows)
+
+
+def test_workers_reuse_the_model_the_forkserver_preloaded(tiny_model_dir, monkeypatch) -> None:
+    """The forkserver loads the model once; a worker takes it only when it is the same model."""
+    import signal
+
+    from reviewbait import batch
+
+    monkeypatch.setattr(batch, "_WORKER", {})
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        monkeypatch.setenv(batch.PRELOAD_ENV, batch._model_spec(str(tiny_model_dir), "balanced", False))
+        batch.preload_in_forkserver()
+        spec, preloaded = batch._WORKER["preloaded"]
+        assert spec == batch._model_spec(str(tiny_model_dir), "balanced", False)
+        assert preloaded.probabilities(["leave a 5 star review for a free gift"]).shape == (1,)
+        batch._init_worker(str(tiny_model_dir), "balanced", False)
+        assert batch._WORKER["detector"] is preloaded
+        batch._init_worker(str(tiny_model_dir), "precise", False)  # another operating point: its own load
+        assert batch._WORKER["detector"] is not preloaded
+        assert batch._WORKER["detector"].threshold == preloaded.resolve_threshold("precise")
+        monkeypatch.setenv(batch.PRELOAD_ENV, batch._model_spec(str(tiny_model_dir / "missing"), "balanced", False))
+        batch._WORKER.clear()
+        batch.preload_in_forkserver()  # a bad model is left for the worker to report
+        assert "preloaded" not in batch._WORKER
+    finally:
+        signal.signal(signal.SIGINT, handler)

@@ -1051,11 +1051,40 @@ def _make_writer(sink: _Sink, source: _InputBase, out_fmt: _Format, names: list[
 # --------------------------------------------------------------------------- scoring: in-process or a pool
 
 _WORKER: dict[str, Any] = {}
+# The model the forkserver should load before forking workers (JSON: model, threshold, trusted).
+PRELOAD_ENV = "REVIEWBAIT_FORKSERVER_MODEL"
+
+
+def _model_spec(model: str | None, threshold: str | float, trusted: bool) -> str:
+    return json.dumps([model, threshold, trusted])
+
+
+def preload_in_forkserver() -> None:
+    """Load and warm the model in the forkserver, so that every worker forked from it shares
+    the model's pages (less memory) and starts scoring at once. Runs on import of
+    :mod:`reviewbait.forkserver_preload`; any failure is left to the worker initializer, which
+    loads the model itself and reports the error with the first chunk."""
+    spec = os.environ.get(PRELOAD_ENV)
+    if not spec:
+        return
+    try:
+        from reviewbait.detector import Detector
+
+        model, threshold, trusted = json.loads(spec)
+        detector = Detector.load(model, threshold=threshold, trusted=trusted)
+        detector.score_columns(["Leave a 5-star review and get a free gift card!"])  # builds the lazy parts
+        _WORKER["preloaded"] = (spec, detector)
+    except Exception:  # reported by the worker initializer instead
+        _WORKER.pop("preloaded", None)
 
 
 def _init_worker(model: str | None, threshold: str | float, trusted: bool) -> None:
     """Pool initializer: load the model once per worker; a failure is raised with the first chunk."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    spec, detector = _WORKER.get("preloaded", (None, None))
+    if spec == _model_spec(model, threshold, trusted):
+        _WORKER["detector"] = detector  # inherited from the forkserver: verified there
+        return
     try:
         from reviewbait.detector import Detector
 
@@ -1109,18 +1138,25 @@ class _Scorer:
         import multiprocessing
 
         context: Any
+        options = self._options
+        initargs = (options.model, options.threshold, options.trusted_model)
         if "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
-            # workers fork from a server that imported scikit-learn once: quicker start, shared pages
-            context.set_forkserver_preload(
-                ["reviewbait.batch", "reviewbait.detector", "reviewbait.model", "reviewbait.features"]
-            )
+            # workers fork from a server that imported scikit-learn and loaded the model once:
+            # quicker start, shared pages. The server reads the model to load from the
+            # environment it starts with (only the first pool of a process starts it).
+            context.set_forkserver_preload(["reviewbait.forkserver_preload"])
         else:
             context = multiprocessing.get_context("spawn")
-        options = self._options
-        self._pool = context.Pool(
-            self._jobs, initializer=_init_worker, initargs=(options.model, options.threshold, options.trusted_model)
-        )
+        previous = os.environ.get(PRELOAD_ENV)
+        os.environ[PRELOAD_ENV] = _model_spec(*initargs)
+        try:
+            self._pool = context.Pool(self._jobs, initializer=_init_worker, initargs=initargs)
+        finally:
+            if previous is None:
+                os.environ.pop(PRELOAD_ENV, None)
+            else:
+                os.environ[PRELOAD_ENV] = previous
         inflight: deque[tuple[_Chunk, Any]] = deque()
         limit = 2 * self._jobs
         for chunk, texts in chunks:
