@@ -54,19 +54,25 @@ class CharNgramCounter:
     @classmethod
     def from_vocabulary(cls, vocabulary: Mapping[str, int], ngram_range: tuple[int, int]) -> CharNgramCounter | None:
         min_n, max_n = ngram_range
-        alphabet = "".join(sorted(set("".join(vocabulary)) - {_SEPARATOR}))
-        bits = max(1, len(alphabet).bit_length())
-        if bits * max_n > 63 or min_n < 1 or any(_SEPARATOR in term for term in vocabulary):
+        terms = list(vocabulary)
+        lengths = np.fromiter((len(t) for t in terms), dtype=np.int64, count=len(terms))
+        if min_n < 1 or (lengths.size and (lengths.min() < 1 or lengths.max() > max_n)):
             return None
-        index = {ch: i + 1 for i, ch in enumerate(alphabet)}
-        keys = np.empty(len(vocabulary), dtype=np.uint64)
-        columns = np.empty(len(vocabulary), dtype=np.int64)
-        for k, (term, column) in enumerate(vocabulary.items()):
-            key = 0
-            for position, ch in enumerate(term):
-                key |= index[ch] << (bits * (max_n - 1 - position))
-            keys[k] = key
-            columns[k] = column
+        points = np.frombuffer("".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        alphabet_points = np.unique(points)  # sorted code points: the order of sorted(characters)
+        bits = max(1, int(alphabet_points.size).bit_length())
+        if bits * max_n > 63 or (alphabet_points.size and alphabet_points[0] == ord(_SEPARATOR)):
+            return None
+        alphabet = alphabet_points.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+        # every term's characters as codes 1..len(alphabet), packed left-aligned into one key
+        codes = (np.searchsorted(alphabet_points, points) + 1).astype(np.uint64)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if lengths.size else lengths
+        keys = np.zeros(len(terms), dtype=np.uint64)
+        for position in range(max_n):
+            present = lengths > position
+            shift = np.uint64(bits * (max_n - 1 - position))
+            keys[present] |= codes[starts[present] + position] << shift
+        columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(terms))
         order = np.argsort(keys, kind="stable")
         return cls(alphabet, bits, keys[order], columns[order], ngram_range)
 
