@@ -128,7 +128,7 @@ class SolicitationModel:
         if candidates.size == 0:
             return probabilities, details
         normalized = [normalize(texts[i]) for i in candidates.tolist()]
-        cues = [find_cues(n) for n in normalized]
+        cues = [find_cues(text) for text in normalized]
         units = make_units(normalized, candidates.tolist())
         X = self.features.transform_normalized(units.units, unit_cues(units, cues))
         unit_p = self.classifier.predict_proba(X)[:, 1]
