@@ -449,6 +449,24 @@ class _InputBase:
     def read_chunk(self, size: int) -> _Chunk | None:
         raise NotImplementedError
 
+    def _open_lines(self, path: str, stream: Any, gz: bool, options: ScoreOptions) -> None:
+        """Decompress, detect the encoding (dropping a BOM), transcode to UTF-8 when needed,
+        and set ``self._source``: the physical lines of the data."""
+        if gz:
+            stream = gzip.GzipFile(fileobj=stream, mode="rb")
+        try:
+            head = stream.read(4)
+        except (OSError, EOFError) as exc:
+            raise BatchError(f"cannot read {path}: {exc}") from None
+        self.encoding = _resolve_encoding(options.encoding, head)
+        if self.encoding.bom and head.startswith(self.encoding.bom):
+            head = head[len(self.encoding.bom) :]
+        stream = _Prefixed(head, stream)
+        if self.encoding.transcode:
+            stream = _Transcoder(stream, self.encoding.transcode, options.strict, self.replaced)
+        self._strict = options.strict
+        self._source = iter(_LineSource(stream))
+
     def close(self) -> None:
         """Close the byte stream of a text input; inputs without one override this."""
         counting = getattr(self, "_counting", None)
@@ -487,21 +505,8 @@ class _DelimitedInput(_InputBase):
             raise
 
     def _start(self, path: str, stream: Any, gz: bool, default_delimiter: str | None, options: ScoreOptions) -> None:
-        if gz:
-            stream = gzip.GzipFile(fileobj=stream, mode="rb")
-        try:
-            head = stream.read(4)
-        except (OSError, EOFError) as exc:
-            raise BatchError(f"cannot read {path}: {exc}") from None
-        self.encoding = _resolve_encoding(options.encoding, head)
-        if self.encoding.bom and head.startswith(self.encoding.bom):
-            head = head[len(self.encoding.bom) :]
-        stream = _Prefixed(head, stream)
-        if self.encoding.transcode:
-            stream = _Transcoder(stream, self.encoding.transcode, options.strict, self.replaced)
-        self._strict = options.strict
+        self._open_lines(path, stream, gz, options)
         self._codec = self.encoding.codec
-        self._source = iter(_LineSource(stream))
         self._requeue: deque[bytes] = deque()
         self._buf: list[bytes] = []
         self._lines_read = 0
@@ -655,17 +660,7 @@ class _JsonlInput(_InputBase):
             raise
 
     def _start(self, path: str, stream: Any, gz: bool, options: ScoreOptions) -> None:
-        if gz:
-            stream = gzip.GzipFile(fileobj=stream, mode="rb")
-        head = stream.read(4)
-        self.encoding = _resolve_encoding(options.encoding, head)
-        if self.encoding.bom and head.startswith(self.encoding.bom):
-            head = head[len(self.encoding.bom) :]
-        stream = _Prefixed(head, stream)
-        if self.encoding.transcode:
-            stream = _Transcoder(stream, self.encoding.transcode, options.strict, self.replaced)
-        self._strict = options.strict
-        self._source = iter(_LineSource(stream))
+        self._open_lines(path, stream, gz, options)
         self._line = 0
         self._path = path
         self._pushed: _Chunk | None = None

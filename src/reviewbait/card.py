@@ -43,6 +43,12 @@ def _sms_lines(sms: dict[str, Any] | None, thresholds: dict[str, float]) -> list
     ]
 
 
+def _operating_point_lines(manifest: dict[str, Any]) -> list[str]:
+    lines = ["## Operating points", manifest.get("threshold_choice", ""), "", _row("name", "threshold")]
+    lines += [_row("---", "---"), *[_row(f"`{k}`", v) for k, v in manifest.get("thresholds", {}).items()]]
+    return lines
+
+
 def render_card(manifest: dict[str, Any]) -> str:
     if manifest.get("kind") == "user" or "test" not in manifest.get("metrics", {}):
         return render_user_card(manifest)
@@ -66,13 +72,8 @@ def render_card(manifest: dict[str, Any]) -> str:
         f"(+ {manifest['data']['augmented_train_rows']} machine-obfuscated copies, training only), "
         f"{manifest['data']['test_rows']} test rows, split grouped by near-duplicates.",
         "",
-        "## Operating points",
-        manifest.get("threshold_choice", ""),
-        "",
-        _row("name", "threshold"),
-        _row("---", "---"),
+        *_operating_point_lines(manifest),
     ]
-    lines += [_row(f"`{k}`", v) for k, v in manifest["thresholds"].items()]
     lines += ["", "## Test split", ""]
     lines.append(_row("operating point", "PR-AUC", "precision", "recall", "F1", "flag rate"))
     lines.append(_row("---", "---", "---", "---", "---", "---"))
@@ -157,15 +158,7 @@ def render_user_card(manifest: dict[str, Any]) -> str:
     notes = manifest.get("notes") or []
     if notes:
         lines += ["", *[f"- {note}" for note in notes]]
-    lines += [
-        "",
-        "## Operating points",
-        manifest.get("threshold_choice", ""),
-        "",
-        _row("name", "threshold"),
-        _row("---", "---"),
-    ]
-    lines += [_row(f"`{k}`", v) for k, v in manifest.get("thresholds", {}).items()]
+    lines += ["", *_operating_point_lines(manifest)]
     lines += [
         "",
         "## Cross-validated metrics on the training rows",

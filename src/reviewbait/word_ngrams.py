@@ -36,8 +36,7 @@ class WordNgramCounter:
         self, tokens: list[str], keys: np.ndarray, columns: np.ndarray, pattern: str, ngram_range: tuple[int, int]
     ):
         self.ids = {token: i + 1 for i, token in enumerate(tokens)}
-        self.keys = keys  # sorted n-gram keys of the vocabulary
-        self._index = pd.Index(keys)
+        self._index = pd.Index(keys)  # n-gram keys; a hash lookup
         self.columns = columns
         self.base = len(tokens) + 1
         self.min_n, self.max_n = ngram_range
@@ -62,8 +61,7 @@ class WordNgramCounter:
             count=len(parts),
         )
         columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))
-        order = np.argsort(keys, kind="stable")
-        return cls(tokens, keys[order], columns[order], token_pattern, ngram_range)
+        return cls(tokens, keys, columns, token_pattern, ngram_range)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Count matrix (``len(texts)`` × vocabulary size, float32), as CountVectorizer would give."""
