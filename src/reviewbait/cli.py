@@ -1,13 +1,18 @@
 """Command line: a thin layer over the library. ``reviewbait --help`` lists the commands.
 
 Each command's help text is its function's docstring, so the two cannot drift apart.
-Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage, 130 interrupted.
+Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage. An interrupted run
+(Ctrl-C, SIGTERM) cleans up, prints one line and then ends *by* that signal, so the shell
+reports 130 or 143 and a shell loop around the command stops too.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +21,7 @@ from typing import Any
 from reviewbait import batch, report, triage
 from reviewbait.options import add_model_options
 
-__all__ = ["COMMANDS", "main"]
+__all__ = ["COMMANDS", "main", "run"]
 
 
 class UsageError(Exception):
@@ -238,5 +243,29 @@ def _interrupted() -> int:
     return 130
 
 
+#: exit codes :func:`main` returns for a run stopped by a signal, and that signal
+SIGNAL_OF_EXIT_CODE = {130: signal.SIGINT, 143: signal.SIGTERM}
+
+
+def run() -> None:
+    """Program entry point: :func:`main`, but a run stopped by a signal ends by that signal.
+
+    A shell stops a loop around a command only if the command died of the signal; a plain
+    exit status 130 tells it the command handled Ctrl-C and the loop goes on (the reasoning
+    of CPython's own bpo-1054041). Re-raising the signal also sidesteps CPython 3.11, which
+    can turn ``python -m`` exit codes into a SIGINT death when a KeyboardInterrupt once went
+    through an ``exec`` of a string, as importing scipy does.
+    """
+    code = main()
+    sig = SIGNAL_OF_EXIT_CODE.get(code)
+    if sig is not None and os.name == "posix":
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
