@@ -72,6 +72,38 @@ def test_identical_output_after_joblib_round_trip() -> None:
     assert (est.transform(TEXTS) != again.transform(TEXTS)).nnz == 0
 
 
+def test_pickling_packs_vocabularies_and_leaves_the_live_object_alone() -> None:
+    est = small().fit(TEXTS)
+    word, char = est.word_vectorizer_, est.char_vectorizer_
+    vocabulary = dict(word.vocabulary_)
+    state = est.__getstate__()
+    assert "vocabulary_" not in state["word_vectorizer_"].__dict__  # packed into one string
+    assert isinstance(state["char_vectorizer_"].__dict__["_packed_vocabulary"], str)
+    assert est.word_vectorizer_ is word and est.char_vectorizer_ is char  # not the live object
+    assert word.vocabulary_ == vocabulary
+    buffer = io.BytesIO()
+    joblib.dump(est, buffer)
+    buffer.seek(0)
+    again = joblib.load(buffer)
+    assert again.word_vectorizer_.vocabulary_ == vocabulary
+    assert "_packed_vocabulary" not in again.word_vectorizer_.__dict__
+
+
+def test_vocabularies_that_cannot_be_packed_are_kept_as_they_are() -> None:
+    from reviewbait.features import pack_vocabulary, unpack_vocabulary
+
+    class Holder:
+        def __init__(self, vocabulary: dict[str, int]) -> None:
+            self.vocabulary_ = vocabulary
+
+    for vocabulary in ({"a\x00b": 0, "c": 1}, {"a": 1, "b": 2}, {}):
+        holder = Holder(vocabulary)
+        assert pack_vocabulary(holder) is holder
+    packed = pack_vocabulary(Holder({"b c": 1, "a": 0, "é 好": 2}))
+    unpack_vocabulary(packed)
+    assert packed.vocabulary_ == {"a": 0, "b c": 1, "é 好": 2}
+
+
 def test_rejects_a_single_string_and_non_text_items() -> None:
     est = small().fit(TEXTS)
     with pytest.raises(TypeError, match="single str"):
@@ -140,6 +172,12 @@ def test_category_head_contract() -> None:
     assert head.fit(X, y, texts=texts) is head
     assert list(head.predict(X, texts=texts)) == y
     assert head.decision_function(X, texts=texts).shape == (len(texts), 4)
+    buffer = io.BytesIO()
+    joblib.dump(head, buffer)
+    buffer.seek(0)
+    again = joblib.load(buffer)
+    assert again.cjk_vectorizer_.vocabulary_ == head.cjk_vectorizer_.vocabulary_
+    assert np.array_equal(again.decision_function(X, texts=texts), head.decision_function(X, texts=texts))
     with pytest.raises(TypeError, match="texts"):
         head.predict(X)
     with pytest.raises(ValueError, match="rows"):

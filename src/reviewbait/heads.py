@@ -29,6 +29,7 @@ from sklearn.linear_model import RidgeClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from reviewbait.cues import factor_alternation
+from reviewbait.features import pack_vocabulary, unpack_vocabulary
 
 __all__ = ["SUBTYPES", "CategoryHead", "subtype_counts"]
 
@@ -174,6 +175,18 @@ class CategoryHead(ClassifierMixin, BaseEstimator):
             format="csr",
             dtype=np.float32,
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the CJK vocabulary as one string, like the detector's (quick to load)."""
+        state = dict(super().__getstate__())
+        if "cjk_vectorizer_" in state:
+            state["cjk_vectorizer_"] = pack_vocabulary(state["cjk_vectorizer_"])
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        if "cjk_vectorizer_" in self.__dict__:
+            unpack_vocabulary(self.__dict__["cjk_vectorizer_"])
 
     @staticmethod
     def _texts(X: Any, texts: Sequence[str] | None) -> list[str]:
