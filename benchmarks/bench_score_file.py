@@ -128,7 +128,7 @@ def _streaming_only(source: Path, target: Path) -> float:
 
 
 def _run_measured(command: list[str]) -> tuple[float, dict[str, float]]:
-    """Wall time and peak RSS (MB) of a process tree, polled every 50 ms."""
+    """Wall time and peak RSS and PSS (MB) of a process tree, polled every 50 ms."""
     peaks = {"main": 0.0, "worker": 0.0, "total": 0.0, "pss": 0.0}
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -136,9 +136,7 @@ def _run_measured(command: list[str]) -> tuple[float, dict[str, float]]:
     done = threading.Event()
 
     def poll() -> None:
-        tick = 0
         while not done.is_set():
-            tick += 1
             try:
                 processes = [root, *root.children(recursive=True)]
                 rss = []
@@ -146,8 +144,7 @@ def _run_measured(command: list[str]) -> tuple[float, dict[str, float]]:
                 for process_ in processes:
                     with contextlib.suppress(psutil.Error):
                         rss.append(process_.memory_info().rss)
-                        if tick % 5 == 0:  # PSS (shared pages split between processes) costs more to read
-                            pss += process_.memory_full_info().pss
+                        pss += process_.memory_full_info().pss  # shared pages split between processes
             except psutil.Error:
                 break
             if not rss:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import gzip
 import io
 import json
@@ -475,7 +476,9 @@ def test_workers_reuse_the_model_the_forkserver_preloaded(tiny_model_dir, monkey
     handler = signal.getsignal(signal.SIGINT)
     try:
         monkeypatch.setenv(batch.PRELOAD_ENV, batch._model_spec(str(tiny_model_dir), "balanced", False))
+        gc.unfreeze()
         batch.preload_in_forkserver()
+        assert gc.get_freeze_count() > 0  # the model is out of the collector's reach: pages stay shared
         spec, preloaded = batch._WORKER["preloaded"]
         assert spec == batch._model_spec(str(tiny_model_dir), "balanced", False)
         assert preloaded.probabilities(["leave a 5 star review for a free gift"]).shape == (1,)
@@ -489,6 +492,7 @@ def test_workers_reuse_the_model_the_forkserver_preloaded(tiny_model_dir, monkey
         batch.preload_in_forkserver()  # a bad model is left for the worker to report
         assert "preloaded" not in batch._WORKER
     finally:
+        gc.unfreeze()
         signal.signal(signal.SIGINT, handler)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import gc
 import gzip
 import heapq
 import io
@@ -1073,6 +1074,11 @@ def preload_in_forkserver() -> None:
         _WORKER["preloaded"] = (spec, detector)
     except Exception:  # reported by the worker initializer instead
         _WORKER.pop("preloaded", None)
+    # Everything loaded so far lives as long as the server: moved out of the collector's
+    # reach, a worker's garbage collections no longer write to the model's object headers,
+    # so its pages stay shared with the server instead of being copied into every worker
+    # as a long run goes on (what the Python docs recommend for fork without exec).
+    gc.freeze()
 
 
 def _init_worker(model: str | None, threshold: str | float, trusted: bool) -> None:
