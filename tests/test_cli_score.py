@@ -181,13 +181,13 @@ ENTRY_POINTS = {
 
 
 def _start_and_wait_for_part(
-    tmp_path: Path, tiny_model_dir: Path, entry: str = "module"
+    tmp_path: Path, tiny_model_dir: Path, entry: str = "module", jobs: int = 1
 ) -> tuple[subprocess.Popen[bytes], Path]:
     """A run that reads stdin forever after its first rows, so it can be interrupted mid-file."""
     out = tmp_path / "out.csv"
     process = subprocess.Popen(
         [*ENTRY_POINTS[entry], "score", "-", "-o", str(out), "--text-column", "message",
-         "--model", str(tiny_model_dir), "--jobs", "1", "--chunk-size", "1"],
+         "--model", str(tiny_model_dir), "--jobs", str(jobs), "--chunk-size", "1"],
         stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     assert process.stdin is not None
@@ -205,20 +205,40 @@ def _start_and_wait_for_part(
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
-@pytest.mark.parametrize(("sig", "message"), [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated")])
-def test_signal_leaves_no_output_and_ends_by_the_signal(
-    tmp_path: Path, tiny_model_dir: Path, sig: int, message: str, entry: str
+@pytest.mark.parametrize(
+    ("sig", "returncode", "message"),
+    [(signal.SIGINT, -signal.SIGINT, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+)
+def test_signal_leaves_no_output(
+    tmp_path: Path, tiny_model_dir: Path, sig: int, returncode: int, message: str, entry: str
 ) -> None:
-    """Killed mid-run, at any moment (model loading included): one line, no output, and
-    the process dies of the signal so a shell loop around it stops (shell status 128+sig)."""
+    """Stopped mid-run, at any moment (model loading included): one line, no output. Ctrl-C
+    ends the process by SIGINT, so that a shell loop around it stops; SIGTERM exits 143."""
     process, out = _start_and_wait_for_part(tmp_path, tiny_model_dir, entry)
     time.sleep(0.2)
     os.kill(process.pid, sig)
     _, stderr = process.communicate(timeout=30)
-    assert process.returncode == -sig, stderr.decode()
+    assert process.returncode == returncode, stderr.decode()
     lines = stderr.decode().strip().splitlines()
     assert len(lines) == 1 and message in lines[0]
     assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+@pytest.mark.parametrize("delay", [0.0, 1.5])
+def test_ctrl_c_with_a_worker_pool_is_one_line(tmp_path: Path, tiny_model_dir: Path, delay: float) -> None:
+    """While the pool starts or while it scores: no traceback from a half-started worker and
+    no leaked-semaphore warning, because the interpreter still shuts down in order."""
+    process, _ = _start_and_wait_for_part(tmp_path, tiny_model_dir, jobs=2)
+    assert process.stdin is not None
+    process.stdin.write(b"".join(b"%d,row %d\n" % (i, i) for i in range(4, 40)))
+    process.stdin.flush()
+    time.sleep(delay)
+    os.kill(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGINT, stderr.decode()
+    assert stderr.decode().strip() == "reviewbait: interrupted"
     assert list(tmp_path.iterdir()) == []
 
 

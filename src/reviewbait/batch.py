@@ -1157,7 +1157,8 @@ class _Scorer:
         previous = os.environ.get(PRELOAD_ENV)
         os.environ[PRELOAD_ENV] = _model_spec(*initargs)
         try:
-            self._pool = context.Pool(self._jobs, initializer=_init_worker, initargs=initargs)
+            with _signals_deferred():  # a pool stopped half-started leaves its children failing
+                self._pool = context.Pool(self._jobs, initializer=_init_worker, initargs=initargs)
         finally:
             if previous is None:
                 os.environ.pop(PRELOAD_ENV, None)

@@ -1,18 +1,15 @@
 """Command line: a thin layer over the library. ``reviewbait --help`` lists the commands.
 
 Each command's help text is its function's docstring, so the two cannot drift apart.
-Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage. An interrupted run
-(Ctrl-C, SIGTERM) cleans up, prints one line and then ends *by* that signal, so the shell
-reports 130 or 143 and a shell loop around the command stops too.
+Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage, 143 terminated
+(SIGTERM). Ctrl-C cleans up, prints one line and ends the process by SIGINT, so the shell
+reports 130 and a shell loop around the command stops too.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -238,33 +235,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
 
 
+INTERRUPTED = 130
+
+
 def _interrupted() -> int:
     print("reviewbait: interrupted", file=sys.stderr)
-    return 130
-
-
-#: exit codes :func:`main` returns for a run stopped by a signal, and that signal
-SIGNAL_OF_EXIT_CODE = {130: signal.SIGINT, 143: signal.SIGTERM}
+    return INTERRUPTED
 
 
 def run() -> None:
-    """Program entry point: :func:`main`, but a run stopped by a signal ends by that signal.
+    """Program entry point: :func:`main`, but a run stopped by Ctrl-C ends by SIGINT.
 
-    A shell stops a loop around a command only if the command died of the signal; a plain
-    exit status 130 tells it the command handled Ctrl-C and the loop goes on (the reasoning
-    of CPython's own bpo-1054041). Re-raising the signal also sidesteps CPython 3.11, which
-    can turn ``python -m`` exit codes into a SIGINT death when a KeyboardInterrupt once went
-    through an ``exec`` of a string, as importing scipy does.
+    A shell stops a loop around a command only if the command died of SIGINT; an exit
+    status of 130 tells it the command handled Ctrl-C, and the loop goes on (CPython's own
+    reasoning, bpo-1054041). After cleaning up and printing one line, the KeyboardInterrupt
+    is raised again, quietly: the interpreter then shuts down as usual (exit handlers run,
+    worker pools release their semaphores) and ends by SIGINT. SIGTERM exits with 143.
     """
     code = main()
-    sig = SIGNAL_OF_EXIT_CODE.get(code)
-    if sig is not None and os.name == "posix":
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        signal.signal(sig, signal.SIG_DFL)
-        os.kill(os.getpid(), sig)
+    if code == INTERRUPTED:
+        sys.excepthook = _quiet_keyboard_interrupt
+        raise KeyboardInterrupt
     sys.exit(code)
+
+
+def _quiet_keyboard_interrupt(kind: type[BaseException], value: BaseException, traceback: Any) -> None:
+    """The one line is printed already; any other exception is reported as usual."""
+    if not issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, traceback)
 
 
 if __name__ == "__main__":
