@@ -7,7 +7,6 @@ import gc
 import gzip
 import io
 import json
-import os
 import signal
 import tempfile
 from pathlib import Path
@@ -468,7 +467,6 @@ def test_any_valid_csv_round_trips_byte_for_byte(
 
 def test_workers_reuse_the_model_the_forkserver_preloaded(tiny_model_dir, monkeypatch) -> None:
     """The forkserver loads the model once; a worker takes it only when it is the same model."""
-    import signal
 
     from reviewbait import batch
 
@@ -494,26 +492,3 @@ def test_workers_reuse_the_model_the_forkserver_preloaded(tiny_model_dir, monkey
     finally:
         gc.unfreeze()
         signal.signal(signal.SIGINT, handler)
-
-
-@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
-def test_signals_are_held_during_loading_and_raised_after() -> None:
-    """Ctrl-C inside the deferred block (where imports run) surfaces only when it ends."""
-    reached_end_of_block = False
-    with pytest.raises(KeyboardInterrupt), batch._signals_deferred():
-        signal.raise_signal(signal.SIGINT)
-        reached_end_of_block = True
-    assert reached_end_of_block
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-
-
-@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
-def test_a_second_signal_while_held_interrupts_at_once() -> None:
-    reached = []
-    with pytest.raises(KeyboardInterrupt), batch._signals_deferred():
-        signal.raise_signal(signal.SIGINT)
-        reached.append("first")
-        signal.raise_signal(signal.SIGINT)
-        reached.append("second")
-    assert reached == ["first"]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

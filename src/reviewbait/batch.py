@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from reviewbait.interrupts import signals_deferred
 from reviewbait.options import add_model_options
 
 __all__ = [
@@ -724,7 +725,7 @@ class _ParquetInput(_InputBase):
 
     def __init__(self, path: str, *, options: ScoreOptions) -> None:
         super().__init__()
-        with _signals_deferred():
+        with signals_deferred():
             import pyarrow.parquet as pq
 
         if path == "-":
@@ -987,7 +988,7 @@ class _ParquetWriter(_Writer):
     """Parquet, one row group per chunk: a Parquet input keeps its types; other inputs become strings."""
 
     def __init__(self, sink: _Sink, source: _InputBase, names: list[str]) -> None:
-        with _signals_deferred():
+        with signals_deferred():
             import pyarrow as pa
             import pyarrow.parquet as pq
 
@@ -1129,7 +1130,7 @@ class _Scorer:
             from reviewbait.detector import Detector
 
             options = self._options
-            with _signals_deferred():
+            with signals_deferred():
                 self._detector = Detector.load(
                     options.model, threshold=options.threshold, trusted=options.trusted_model
                 )
@@ -1157,7 +1158,7 @@ class _Scorer:
         previous = os.environ.get(PRELOAD_ENV)
         os.environ[PRELOAD_ENV] = _model_spec(*initargs)
         try:
-            with _signals_deferred():  # a pool stopped half-started leaves its children failing
+            with signals_deferred():  # a pool stopped half-started leaves its children failing
                 self._pool = context.Pool(self._jobs, initializer=_init_worker, initargs=initargs)
         finally:
             if previous is None:
@@ -1289,38 +1290,6 @@ def _validate(options: ScoreOptions) -> None:
         raise BatchError(f"--on-bad-lines must be 'error' or 'skip', got {options.on_bad_lines!r}")
     if not options.prefix:
         raise BatchError("--prefix must not be empty")
-
-
-@contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM while third-party modules import and the model loads.
-
-    Raised inside an extension module's initialisation, a KeyboardInterrupt comes out as an
-    ImportError or is swallowed. Held, it is raised right after, where it unwinds cleanly.
-    A second signal while holding is passed on at once, so a hung load can still be stopped.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM)
-
-    def remember(signum: int, frame: Any) -> None:
-        handler = previous[signum]
-        if received and callable(handler):
-            received.clear()  # passed on now, not again on the way out
-            handler(signum, frame)
-            return
-        received.append(signum)
-
-    previous: dict[int, Any] = {int(sig): signal.signal(sig, remember) for sig in held}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if received:
-            signal.raise_signal(received[0])  # now handled by the handler that was in place
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewbait import batch, report, triage
-from reviewbait.options import add_model_options
+from reviewbait.options import add_model_options, load_detector
 
 __all__ = ["COMMANDS", "main", "run"]
 
@@ -26,9 +26,7 @@ class UsageError(Exception):
 
 
 def _load_detector(args: argparse.Namespace) -> Any:
-    from reviewbait.detector import Detector
-
-    return Detector.load(args.model, threshold=args.threshold, trusted=args.trusted_model)
+    return load_detector(args)
 
 
 def cmd_train(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["add_model_options"]
+__all__ = ["add_model_options", "load_detector"]
 
 
 def add_model_options(parser: Any, *, threshold: bool = True) -> None:
@@ -19,3 +19,13 @@ def add_model_options(parser: Any, *, threshold: bool = True) -> None:
     parser.add_argument(
         "--trusted-model", action="store_true", help="load a model without a recorded checksum (runs its code)"
     )
+
+
+def load_detector(args: Any) -> Any:
+    """The :class:`~reviewbait.detector.Detector` those options name, loaded with Ctrl-C held
+    (see :mod:`reviewbait.interrupts`), so an interrupt during the load stops cleanly."""
+    from reviewbait.detector import Detector
+    from reviewbait.interrupts import signals_deferred
+
+    with signals_deferred():
+        return Detector.load(args.model, threshold=getattr(args, "threshold", "balanced"), trusted=args.trusted_model)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reviewbait.options import add_model_options
+from reviewbait.options import add_model_options, load_detector
 from reviewbait.tables import TableError, describe_rows, read_table, require_columns
 
 if TYPE_CHECKING:
@@ -542,13 +542,11 @@ def cmd_evaluate(args: Any) -> int:
 
     Example: reviewbait evaluate labeled.csv --text-column text --label-column label -o report.html
     """
-    from reviewbait.detector import Detector
-
     if args.output is not None and Path(args.output).suffix.lower() not in REPORT_FORMATS:
         raise TableError(f"cannot tell the report format of {args.output}: name it .html or .md")
     if args.worst < 0:
         raise TableError(f"--worst must be 0 or more, got {args.worst}")
-    detector = Detector.load(args.model, threshold=args.threshold, trusted=args.trusted_model)
+    detector = load_detector(args)
     evaluation = evaluate_file(
         detector,
         args.input,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reviewbait.options import add_model_options
+from reviewbait.options import add_model_options, load_detector
 from reviewbait.tables import TableError, read_table, require_columns, write_table
 
 if TYPE_CHECKING:
@@ -132,9 +132,7 @@ def cmd_triage(args: Any) -> int:
     probability_column = f"{args.prefix}probability"
     detector = None
     if probability_column not in frame.columns and args.text_column is not None:
-        from reviewbait.detector import Detector
-
-        detector = Detector.load(args.model, threshold=args.threshold, trusted=args.trusted_model)
+        detector = load_detector(args)
         threshold = detector.threshold
     else:
         threshold = _threshold(args.threshold, args.model)
