@@ -25,10 +25,6 @@ class UsageError(Exception):
     """Bad input or usage: printed as one line, exit code 2."""
 
 
-def _load_detector(args: argparse.Namespace) -> Any:
-    return load_detector(args)
-
-
 def cmd_train(args: argparse.Namespace) -> int:
     """Rebuild the model from data/ (seeded, deterministic) and write artifact, manifest and card.
 
@@ -96,7 +92,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     """
     from reviewbait.explain import render_verdict
 
-    detector = _load_detector(args)
+    detector = load_detector(args)
     text = args.text if args.text != "-" else sys.stdin.read()
     verdict = detector.check(text)
     if args.json:
