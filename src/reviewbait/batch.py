@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from reviewbait.interrupts import signals_deferred
-from reviewbait.options import add_model_options
+from reviewbait.options import add_model_options, load_detector
 
 __all__ = [
     "ADDED_COLUMNS",
@@ -1127,13 +1127,7 @@ class _Scorer:
 
     def _local(self, texts: list[Any]) -> dict[str, Any]:
         if self._detector is None:
-            from reviewbait.detector import Detector
-
-            options = self._options
-            with signals_deferred():
-                self._detector = Detector.load(
-                    options.model, threshold=options.threshold, trusted=options.trusted_model
-                )
+            self._detector = load_detector(self._options)  # the same fields as the CLI options
             self.threshold = self._detector.threshold
         return dict(self._detector.score_columns(texts))
 

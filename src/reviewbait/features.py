@@ -89,6 +89,13 @@ def unpack_vocabulary(vectorizer: Any) -> None:
         vectorizer.vocabulary_ = {term: k for k, term in enumerate(packed.split(_TERM_SEPARATOR))}
 
 
+def unpack_vocabularies(owner: Any, names: Sequence[str]) -> None:
+    """After unpickling ``owner``: undo :func:`pack_vocabulary` on its vectorizers ``names``."""
+    for name in names:
+        if name in owner.__dict__:
+            unpack_vocabulary(owner.__dict__[name])
+
+
 class SolicitationFeatures(TransformerMixin, BaseEstimator):
     """Word + character TF-IDF of de-obfuscated text, plus weighted cue features.
 
@@ -221,9 +228,7 @@ class SolicitationFeatures(TransformerMixin, BaseEstimator):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for name in ("word_vectorizer_", "char_vectorizer_"):
-            if name in self.__dict__:
-                unpack_vocabulary(self.__dict__[name])
+        unpack_vocabularies(self, ("word_vectorizer_", "char_vectorizer_"))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         check_is_fitted(self, ["word_vectorizer_", "char_vectorizer_"])

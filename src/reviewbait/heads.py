@@ -29,7 +29,7 @@ from sklearn.linear_model import RidgeClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from reviewbait.cues import factor_alternation
-from reviewbait.features import pack_vocabulary, unpack_vocabulary
+from reviewbait.features import pack_vocabulary, unpack_vocabularies
 
 __all__ = ["SUBTYPES", "CategoryHead", "subtype_counts"]
 
@@ -185,8 +185,7 @@ class CategoryHead(ClassifierMixin, BaseEstimator):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        if "cjk_vectorizer_" in self.__dict__:
-            unpack_vocabulary(self.__dict__["cjk_vectorizer_"])
+        unpack_vocabularies(self, ("cjk_vectorizer_",))
 
     @staticmethod
     def _texts(X: Any, texts: Sequence[str] | None) -> list[str]:

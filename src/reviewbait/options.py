@@ -23,7 +23,10 @@ def add_model_options(parser: Any, *, threshold: bool = True) -> None:
 
 def load_detector(args: Any) -> Any:
     """The :class:`~reviewbait.detector.Detector` those options name, loaded with Ctrl-C held
-    (see :mod:`reviewbait.interrupts`), so an interrupt during the load stops cleanly."""
+    (see :mod:`reviewbait.interrupts`), so an interrupt during the load stops cleanly.
+
+    ``args`` is parsed options or anything with ``model``, ``trusted_model`` and, optionally,
+    ``threshold`` (such as :class:`reviewbait.batch.ScoreOptions`)."""
     from reviewbait.detector import Detector
     from reviewbait.interrupts import signals_deferred
 
