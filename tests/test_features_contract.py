@@ -11,11 +11,13 @@ import io
 import joblib
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from reviewbait.classifier import PlattCalibratedClassifier
 from reviewbait.features import SolicitationFeatures
+from reviewbait.heads import CategoryHead
 
 TEXTS = [
     "Leave a 5 star review and get a free gift card",
@@ -129,6 +131,34 @@ def test_calibrated_classifier_contract() -> None:
         PlattCalibratedClassifier().predict_proba(X)
 
 
+def test_stacked_calibrator_reads_the_context_columns() -> None:
+    """The same decision value gives a lower probability when the context column says the
+    label's second condition is missing (here: positive needs column 0 high *and* the flag)."""
+    rng = np.random.default_rng(1)
+    n = 600
+    signal = rng.normal(size=n)
+    flag = rng.integers(0, 2, size=n).astype(float)
+    X = np.column_stack([signal, rng.normal(size=n), flag])
+    y = ((signal > 0) & (flag == 1)).astype(int)
+    plain = PlattCalibratedClassifier(cv=4).fit(X, y)
+    stacked = PlattCalibratedClassifier(cv=4, context_columns=1, calibrator_C=1.0).fit(X, y)
+    assert (stacked.predict(X) == y).mean() >= (plain.predict(X) == y).mean() - 0.01
+    decision = np.array([0.5, 0.5])  # a typical positive's decision value
+    with_flag, without_flag = stacked.calibrate(decision, np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]))
+    assert without_flag < with_flag - 0.2
+    assert len(stacked.fold_calibrators_) == 4
+    assert stacked.calibrator_.coef_.shape == (1, 3)  # decision, flag, decision x flag
+    sparse = sp.csr_matrix(X)  # as the features are: their products do not depend on the batch
+    batch = stacked.predict_proba(sparse)[:, 1]
+    alone = np.array([stacked.predict_proba(sparse[i : i + 1])[0, 1] for i in range(50)])
+    assert np.array_equal(batch[:50], alone)  # bit for bit, whatever is scored beside it
+    inputs = np.column_stack([stacked.decision_function(X), flag, stacked.decision_function(X) * flag])
+    assert np.allclose(batch, stacked.calibrator_.predict_proba(inputs)[:, 1], rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="pass X"):
+        stacked.calibrate(np.array([1.0]))
+    assert stacked.drop_folds().fold_calibrators_ == []
+
+
 def test_calibrated_classifier_needs_splits_that_cover_every_row() -> None:
     X = np.arange(20, dtype=float).reshape(-1, 1)
     y = np.array([0, 1] * 10)
@@ -166,12 +196,13 @@ def test_category_head_contract() -> None:
     features = small().fit(texts)
     X = features.transform(texts)
     head = CategoryHead(alpha=1.0)
-    assert clone(head).get_params() == {"alpha": 1.0, "cjk_weight": 1.0, "subtype_weight": 1.0}
+    assert clone(head).get_params() == {"alpha": 1.0, "cjk_weight": 1.0, "subtype_weight": 1.0, "audience_weight": 1.0}
     with pytest.raises(NotFittedError):
         head.predict(X, texts=texts)
     assert head.fit(X, y, texts=texts) is head
     assert list(head.predict(X, texts=texts)) == y
     assert head.decision_function(X, texts=texts).shape == (len(texts), 4)
+    assert head.classifier_.coef_.T.flags.c_contiguous  # else sparse @ dense copies it per call
     buffer = io.BytesIO()
     joblib.dump(head, buffer)
     buffer.seek(0)
@@ -187,6 +218,36 @@ def test_category_head_contract() -> None:
     assert counts[0, list(SUBTYPES).index("prize")] > 0 and counts[1].sum() == 0
 
 
+def test_audience_block_reads_the_whole_text_when_given() -> None:
+    """The audience signals come from ``contexts`` (whole texts), the rest from the unit texts."""
+    from reviewbait.heads import AUDIENCE, audience_counts
+
+    counts = audience_counts(
+        [
+            "hi linda,\nyour order #48213 has arrived",
+            "everyone who reviews us gets a free coffee, show the barista",
+            "ok",
+        ]
+    ).toarray()
+    one, open_ = list(AUDIENCE).index("one_reader"), list(AUDIENCE).index("open_audience")
+    assert counts[0, one] > 0 and counts[0, open_] == 0
+    assert counts[1, open_] > 0 and counts[1, one] == 0
+    assert counts[2].sum() == 0
+
+    texts = ["leave a review and get a gift card", "leave a review and get a gift card"] * 4
+    y = ["insert_card", "direct_reward"] * 4
+    contexts = [
+        "dear anna,\nthank you for your order #55120. leave a review and get a gift card",
+        "everyone! leave a review and get a gift card, show the cashier",
+    ] * 4
+    features = small().fit(contexts)
+    X = features.transform(texts)
+    head = CategoryHead(alpha=0.1).fit(X, y, texts=texts, contexts=contexts)
+    assert list(head.predict(X, texts=texts, contexts=contexts)) == y  # units alike, contexts differ
+    with pytest.raises(ValueError, match="rows"):
+        head.predict(X, texts=texts, contexts=contexts[:-1])
+
+
 def test_subtype_counts_equal_the_plain_patterns() -> None:
     """The rearranged sub-type patterns count exactly what the patterns as written count."""
     import re
@@ -200,3 +261,18 @@ def test_subtype_counts_equal_the_plain_patterns() -> None:
     expected = np.log1p(np.array([[len(p.findall(t)) for p in plain] for t in texts], dtype=np.float32))
     assert expected.sum() > 0
     assert np.array_equal(subtype_counts(texts).toarray(), expected)
+
+
+def test_audience_counts_equal_the_plain_patterns() -> None:
+    """The rearranged audience patterns count exactly what the patterns as written count."""
+    import re
+
+    from reviewbait.corpus import load_corpus
+    from reviewbait.heads import AUDIENCE, audience_counts
+    from reviewbait.normalize import normalize_text
+
+    texts = [normalize_text(t) for t in load_corpus()["text"].tolist()[::7]]
+    plain = [re.compile(p) for p in AUDIENCE.values()]
+    expected = np.log1p(np.array([[len(p.findall(t)) for p in plain] for t in texts], dtype=np.float32))
+    assert expected.sum() > 0
+    assert np.array_equal(audience_counts(texts).toarray(), expected)

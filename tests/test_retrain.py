@@ -33,14 +33,16 @@ def _caught(detector: Detector, texts: list[str]) -> int:
 
 
 def test_retrained_model_catches_held_out_paraphrases(user_csv: Path, tiny_detector: Detector, tmp_path: Path) -> None:
-    # a small base (15 rows per label and language) stands in for the bundled train split
-    base = load_corpus().sample(frac=1.0, random_state=1).groupby(["label", "language"]).head(15)
+    # a small base (30 rows per label and language) stands in for the bundled train split; with
+    # 15, the `balanced` threshold chosen on 2 folds of ~270 rows moved by 0.1 with the sample
+    base = load_corpus().sample(frac=1.0, random_state=1).groupby(["label", "language"]).head(30)
     manifest = train_user_model([user_csv], tmp_path / "mine", base=base, measure_sms=False, **FAST)
     mine = Detector.load(tmp_path / "mine")
 
     assert _caught(tiny_detector, HELD_OUT_POSITIVES) <= 2  # the base model misses the new pattern...
     assert _caught(mine, HELD_OUT_POSITIVES) >= 7  # ...the retrained one catches it
     assert _caught(mine, HELD_OUT_NEGATIVES) <= 1  # without flagging the pattern's vocabulary alone
+    assert mine.probabilities(HELD_OUT_POSITIVES).min() > mine.probabilities(HELD_OUT_NEGATIVES).max()
     assert mine.check("Leave a 5 star review on Amazon and get a full refund via PayPal").is_solicitation
     assert manifest["kind"] == "user"
     assert manifest["data"]["user_rows"] == 60 and manifest["data"]["base_rows"] == len(base)

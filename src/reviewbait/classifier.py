@@ -1,4 +1,4 @@
-"""A linear classifier calibrated on grouped out-of-fold scores (Platt scaling).
+"""A linear classifier calibrated on grouped out-of-fold scores (Platt scaling, stacked).
 
 scikit-learn's ``CalibratedClassifierCV`` re-fits the estimator once per calibration fold
 and cannot keep its folds from splitting near-duplicate groups unless given the splits.
@@ -7,6 +7,12 @@ one model per fold to get honest out-of-fold scores, fits a sigmoid on them, and
 estimator on everything: ``k + 1`` fits. The per-fold models are kept (``fold_estimators_``)
 so training can score *other* units of the held-out rows (windows) exactly as in use; call
 :meth:`drop_folds` before saving.
+
+With ``context_columns=k``, the calibrator also reads the last ``k`` columns of ``X`` (the cue
+features) and their products with the decision value: a logistic regression stacked on the
+linear model. The linear model sums evidence; it cannot say "a review act with no incentive
+near it is a plain review request, however review-like the words". The stacked calibrator
+can, and its per-fold copies keep the out-of-fold probabilities honest.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
@@ -31,11 +38,22 @@ class PlattCalibratedClassifier(ClassifierMixin, BaseEstimator):
     estimator : a binary classifier with ``decision_function`` (default ``LinearSVC()``).
     cv : number of stratified folds, or an iterable of ``(train, test)`` index arrays that
         partition the rows (e.g. grouped by near-duplicate).
+    context_columns : how many trailing columns of ``X`` the calibrator reads besides the
+        decision value (0: plain Platt scaling).
+    calibrator_C : inverse regularization of the calibrator (Platt scaling uses 1e4).
     """
 
-    def __init__(self, estimator: Any = None, cv: int | Iterable[tuple[np.ndarray, np.ndarray]] = 5) -> None:
+    def __init__(
+        self,
+        estimator: Any = None,
+        cv: int | Iterable[tuple[np.ndarray, np.ndarray]] = 5,
+        context_columns: int = 0,
+        calibrator_C: float = 1e4,
+    ) -> None:
         self.estimator = estimator
         self.cv = cv
+        self.context_columns = context_columns
+        self.calibrator_C = calibrator_C
 
     def fit(self, X: Any, y: Any) -> PlattCalibratedClassifier:
         from sklearn.model_selection import StratifiedKFold
@@ -57,7 +75,13 @@ class PlattCalibratedClassifier(ClassifierMixin, BaseEstimator):
             self.fold_estimators_.append((test_index, fold))
         if np.isnan(out_of_fold).any():
             raise ValueError("cv splits must cover every row exactly once as a test row")
-        self.calibrator_ = LogisticRegression(C=1e4).fit(out_of_fold.reshape(-1, 1), y == self.classes_[1])
+        inputs = self._calibrator_inputs(X, out_of_fold)
+        positive = y == self.classes_[1]
+        self.calibrator_ = self._new_calibrator().fit(inputs, positive)
+        # per fold, a calibrator that never saw the fold's rows: for honest out-of-fold probabilities
+        self.fold_calibrators_ = [
+            self._new_calibrator().fit(inputs[train_index], positive[train_index]) for train_index, _ in splits
+        ]
         self.estimator_ = clone(base).fit(X, y)
         self.n_features_in_ = X.shape[1]
         return self
@@ -66,14 +90,35 @@ class PlattCalibratedClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, ["estimator_", "calibrator_"])
         return np.asarray(self.estimator_.decision_function(X), dtype=np.float64)
 
-    def calibrate(self, decision: np.ndarray) -> np.ndarray:
-        """Probability of the positive class for raw decision values."""
+    def calibrate(self, decision: np.ndarray, X: Any = None) -> np.ndarray:
+        """Probability of the positive class for raw decision values (and their rows of ``X``
+        when the calibrator reads context columns)."""
         check_is_fitted(self, ["calibrator_"])
-        return self.calibrator_.predict_proba(np.asarray(decision, dtype=np.float64).reshape(-1, 1))[:, 1]
+        inputs = self._calibrator_inputs(X, np.asarray(decision, dtype=np.float64))
+        # Row by row, not ``predict_proba``: BLAS sums a matrix product in an order that depends
+        # on the batch's shape, so a text's probability would change in its last bits with
+        # the texts scored beside it. A row sum along contiguous rows does not.
+        logit = (inputs * self.calibrator_.coef_[0]).sum(axis=1) + self.calibrator_.intercept_[0]
+        return np.asarray(expit(logit), dtype=np.float64)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        positive = self.calibrate(self.decision_function(X))
+        positive = self.calibrate(self.decision_function(X), X)
         return np.column_stack([1.0 - positive, positive])
+
+    def _new_calibrator(self) -> LogisticRegression:
+        return LogisticRegression(C=self.calibrator_C, max_iter=5000)
+
+    def _calibrator_inputs(self, X: Any, decision: np.ndarray) -> np.ndarray:
+        """``[d]``, or ``[d, c, d * c]`` with ``c`` the last ``context_columns`` columns of ``X``."""
+        decision = decision.reshape(-1, 1)
+        k = getattr(self, "context_columns", 0)  # models pickled before stacking have none
+        if not k:
+            return decision
+        if X is None:
+            raise ValueError("this calibrator reads context columns of X: pass X")
+        context = X[:, X.shape[1] - k :]
+        context = np.asarray(context.toarray() if hasattr(context, "toarray") else context, dtype=np.float64)
+        return np.hstack([decision, context, decision * context])
 
     def predict(self, X: Any) -> np.ndarray:
         return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
@@ -81,4 +126,5 @@ class PlattCalibratedClassifier(ClassifierMixin, BaseEstimator):
     def drop_folds(self) -> PlattCalibratedClassifier:
         """Forget the per-fold models (they are only needed during training)."""
         self.fold_estimators_ = []
+        self.fold_calibrators_ = []
         return self

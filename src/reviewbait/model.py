@@ -147,7 +147,12 @@ class SolicitationModel:
             headed = best_units[unit_p[best_units] >= heads_from]
             if headed.size:
                 best_X = X[headed]
-                categories = self.category_classifier.predict(best_X, texts=[units.units[u].text for u in headed])
+                whole = dict(zip(candidates.tolist(), normalized, strict=True))
+                categories = self.category_classifier.predict(
+                    best_X,
+                    texts=[units.units[u].text for u in headed],
+                    contexts=[whole[int(units.owner[u])].text for u in headed],
+                )
                 sentiment = self.sentiment_classifier.predict(best_X)
                 for k, unit in enumerate(headed.tolist()):
                     position = int(units.owner[unit])

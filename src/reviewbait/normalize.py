@@ -103,6 +103,7 @@ _EMOJI_WORDS = {
     "📝": "review",
     "✍": "write",
     "🆓": "free",
+    "🧧": "money",  # red envelope (hongbao): cash
     "💳": "card",
     "🎫": "voucher",
     "🎟": "voucher",
