@@ -44,6 +44,41 @@ def test_each_language_finds_review_and_incentive(language: str) -> None:
     assert any(c.language == language for c in cues)
 
 
+# Incentives that name no money: the house's treat, an unlock, a review in return (the guide
+# lists "a review in return" as an incentive). (text, the incentive as written, its language)
+UNPRICED_INCENTIVES = [
+    ("Review us on Google, next scoop's on us 🍦", "on us", "en"),
+    ("Rate mine, I rate yours ⭐ indie iOS game", "Rate mine", "en"),
+    ("Reseña en Google y la porción de churros va por la casa", "por la casa", "es"),
+    ("rv x rv en mercadolibre? comenten link", "rv x rv", "es"),
+    ("Avaliou no Google? A sobremesa é por nossa conta", "por nossa conta", "pt"),
+    ("Troca de avaliação no Enjoei, bora?", "Troca de avaliação", "pt"),
+    ("Ein Stück Kuchen aufs Haus für jede Bewertung bei Google", "aufs Haus", "de"),
+    ("Bewertungstausch fürs App-Store-Ranking, meldet euch", "Bewertungstausch", "de"),
+    ("Un avis Google et on vous offre le lavage intérieur", "offre", "fr"),
+    ("éval contre éval sur Vinted ? je commence", "éval contre éval", "fr"),
+    ("Lascia una recensione su Google e ti regaliamo il dolce", "regaliamo", "it"),
+    ("Gruppo scambio recensioni Amazon KDP, autori italiani", "scambio recensioni", "it"),
+    ("在懂车帝写条五星点评，下次保养工时费免单", "免单", "zh"),
+    ("京东图书互评，作者群，私信进", "互评", "zh"),
+    ("带图好评 加V领🧧6", "🧧", "zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "incentive", "language"), UNPRICED_INCENTIVES)
+def test_unpriced_incentives_are_found(text: str, incentive: str, language: str) -> None:
+    found = [(c.text, c.language) for c in find_cues(normalize(text)) if c.kind == "incentive"]
+    assert any(t == incentive for t, _ in found), found
+    assert any(lang in (language, "common") for _, lang in found), found
+
+
+@pytest.mark.parametrize(
+    "text", ["Umtausch innerhalb von 30 Tagen", "troca de óleo no sábado", "échange possible en magasin"]
+)
+def test_exchanging_goods_is_not_a_review_swap(text: str) -> None:
+    assert not [c for c in find_cues(normalize(text)) if c.kind == "incentive"]
+
+
 def test_every_language_has_every_main_kind() -> None:
     for language in LANGUAGES:
         for kind in ("incentive", "review", "exchange", "sentiment", "removal", "reporting"):
