@@ -10,9 +10,9 @@ so training can score *other* units of the held-out rows (windows) exactly as in
 
 With ``context_columns=k``, the calibrator also reads the last ``k`` columns of ``X`` (the cue
 features) and their products with the decision value: a logistic regression stacked on the
-linear model. The linear model sums evidence; it cannot say "a review act with no incentive
-near it is a plain review request, however review-like the words". The stacked calibrator
-can, and its per-fold copies keep the out-of-fold probabilities honest.
+linear model, so how far a score is trusted can depend on which cues stand behind it (an
+offer inside quotation marks, an incentive far from the review act). Its per-fold copies
+keep the out-of-fold probabilities honest.
 """
 
 from __future__ import annotations

@@ -156,16 +156,19 @@ def _cjk_only(text: str) -> str:
     return _NON_CJK.sub(" ", text)
 
 
+def _log_counts(patterns: list[re.Pattern[str]], texts: Sequence[str]) -> sp.csr_matrix:
+    counts = np.array([[len(p.findall(t)) for p in patterns] for t in texts], dtype=np.float32)
+    return sp.csr_matrix(np.log1p(counts.reshape(len(texts), len(patterns))))
+
+
 def audience_counts(texts: Sequence[str]) -> sp.csr_matrix:
     """``log1p`` of how often each :data:`AUDIENCE` signal occurs, one row per text."""
-    counts = np.array([[len(p.findall(t)) for p in _AUDIENCE_PATTERNS] for t in texts], dtype=np.float32)
-    return sp.csr_matrix(np.log1p(counts.reshape(len(texts), len(AUDIENCE))))
+    return _log_counts(_AUDIENCE_PATTERNS, texts)
 
 
 def subtype_counts(texts: Sequence[str]) -> sp.csr_matrix:
     """``log1p`` of how often each incentive sub-type occurs, one row per text."""
-    counts = np.array([[len(p.findall(t)) for p in _SUBTYPE_PATTERNS] for t in texts], dtype=np.float32)
-    return sp.csr_matrix(np.log1p(counts.reshape(len(texts), len(SUBTYPES))))
+    return _log_counts(_SUBTYPE_PATTERNS, texts)
 
 
 class CategoryHead(ClassifierMixin, BaseEstimator):

@@ -147,7 +147,7 @@ class SolicitationModel:
             headed = best_units[unit_p[best_units] >= heads_from]
             if headed.size:
                 best_X = X[headed]
-                whole = dict(zip(candidates.tolist(), normalized, strict=True))
+                whole = details["normalized"]
                 categories = self.category_classifier.predict(
                     best_X,
                     texts=[units.units[u].text for u in headed],
