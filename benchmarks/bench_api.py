@@ -174,7 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients for the batch run (default: 4)")
     parser.add_argument("--requests", type=int, default=2000, help="single-text requests (default: 2000)")
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of the batch run (default: 10)")
-    parser.add_argument("--model", type=Path, default=ROOT / "models", help="model directory (default: models/)")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=ROOT / "src" / "reviewbait" / "models",
+        help="model directory (default: the bundled one)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
 

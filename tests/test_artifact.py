@@ -11,6 +11,7 @@ import pytest
 from reviewbait.artifact import (
     ARTIFACT_NAME,
     MANIFEST_NAME,
+    LexiconMismatchWarning,
     ModelIntegrityError,
     ModelVersionError,
     load_model,
@@ -85,3 +86,43 @@ def test_a_broken_manifest_is_a_clear_error(model_copy: Path) -> None:
 def test_a_missing_model_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=str(tmp_path)):
         Detector.load(tmp_path)
+
+
+def test_the_manifest_pins_the_reviewbait_version_and_the_lexicon(model_copy: Path) -> None:
+    from reviewbait import __version__
+    from reviewbait.lexicon import lexicon_fingerprint
+
+    manifest = json.loads((model_copy / MANIFEST_NAME).read_text())
+    assert manifest["versions"]["reviewbait"] == __version__
+    assert manifest["lexicon_sha256"] == lexicon_fingerprint() and len(lexicon_fingerprint()) == 64
+
+
+@pytest.mark.parametrize("recorded", ["0" * 64, None])
+def test_another_lexicon_is_an_error_that_says_to_retrain(model_copy: Path, recorded: str | None) -> None:
+    manifest = json.loads((model_copy / MANIFEST_NAME).read_text())
+    if recorded is None:  # a model trained before the fingerprint was recorded
+        del manifest["lexicon_sha256"]
+    else:
+        manifest["lexicon_sha256"] = recorded
+    (model_copy / MANIFEST_NAME).write_text(json.dumps(manifest))
+    with pytest.raises(ModelVersionError, match=r"another lexicon.*reviewbait train") as error:
+        Detector.load(model_copy)
+    assert str(model_copy / ARTIFACT_NAME) in str(error.value)
+    with pytest.warns(LexiconMismatchWarning, match="reviewbait train"):
+        detector = Detector.load(model_copy, trusted=True)
+    assert 0.0 <= detector.probabilities(["free gift for a review"])[0] <= 1.0
+
+
+def test_the_lexicon_fingerprint_covers_cue_gate_and_head_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewbait import cues, gate, heads
+    from reviewbait.lexicon import lexicon_text
+
+    text = lexicon_text()
+    assert gate.GATE_PATTERN in json.loads(text)["gate"]
+    assert json.loads(text)["heads_subtypes"].keys() == heads.SUBTYPES.keys()
+    changed = {
+        **cues.LEXICON,
+        "en": {**cues.LEXICON["en"], "incentive": (*cues.LEXICON["en"]["incentive"], "glimmers")},
+    }
+    monkeypatch.setattr(cues, "LEXICON", changed)
+    assert lexicon_text() != text

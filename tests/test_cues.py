@@ -170,3 +170,29 @@ def test_kind_prefilter_never_hides_a_cue() -> None:
         assert {(c.kind, (c.norm_start, c.norm_end)) for c in find_cues(normalized)} == every
         skipped += len(CUE_KINDS) - len(finder.kinds_present(normalized.text))
     assert skipped > len(texts)  # the prefilter does skip work
+
+
+def test_alternatives_of_equal_length_are_in_alphabetical_order_longest_first() -> None:
+    from reviewbait.cues import factor_alternation
+
+    assert factor_alternation(("rebate", "refund", "re", "bonus", "bon")) == "b(?:onus|on)|r(?:ebate|efund|e)"
+
+
+def test_the_compiled_lexicon_is_the_same_whatever_the_hash_seed() -> None:
+    """Alternation order used to follow set order, so the pattern text changed with PYTHONHASHSEED."""
+    import os
+    import subprocess
+    import sys
+
+    script = "from reviewbait.lexicon import lexicon_text; import sys; sys.stdout.write(lexicon_text())"
+    texts = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(texts) == 1

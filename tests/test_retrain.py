@@ -18,6 +18,7 @@ from reviewbait.detector import Detector
 from reviewbait.retrain import UserDataError, load_user_rows, merge_with_base, train_user_model
 
 ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "src" / "reviewbait" / "models"
 FAST = {"augment": False, "cv_folds": 2, "feature_params": {"max_word_features": 3000, "max_char_features": 6000}}
 
 
@@ -77,8 +78,8 @@ def test_cli_train_no_base_writes_a_usable_model(
 
 
 def test_the_shipped_card_still_renders_from_its_manifest() -> None:
-    manifest = json.loads((ROOT / "models" / "manifest.json").read_text(encoding="utf-8"))
-    assert render_card(manifest) == (ROOT / "models" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    manifest = json.loads((SHIPPED / "manifest.json").read_text(encoding="utf-8"))
+    assert render_card(manifest) == (SHIPPED / "MODEL_CARD.md").read_text(encoding="utf-8")
 
 
 def _first(frame: pd.DataFrame, column: str, *values: str) -> pd.DataFrame:
@@ -185,7 +186,7 @@ def test_too_little_or_too_uniform_data_is_refused(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--no-base"], "--no-base needs --data"),
-        (["--data", "{csv}", "-o", str(ROOT / "models")], "bundled model's directory"),
+        (["--data", "{csv}", "-o", str(SHIPPED)], "bundled model's directory"),
         (["--data", "{missing}"], "no such file"),
     ],
 )

@@ -34,7 +34,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reviewbait import __version__
+from reviewbait.artifact import ModelVersionError
 from reviewbait.detector import Detector, Verdict
+from reviewbait.errors import InputError
 
 __all__ = ["Settings", "app_from_env", "create_app", "get_detector", "get_settings", "serve"]
 
@@ -70,9 +72,9 @@ class Settings:
         for name in ("max_batch", "max_chars", "max_body_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+                raise InputError(f"{name} must be a positive integer, got {value!r}")
         if self.api_key is not None and not self.api_key:
-            raise ValueError("api_key must not be empty; leave REVIEWBAIT_API_KEY unset to disable authentication")
+            raise InputError("api_key must not be empty; leave REVIEWBAIT_API_KEY unset to disable authentication")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -90,7 +92,7 @@ class Settings:
             try:
                 return int(raw)
             except ValueError:
-                raise ValueError(f"{ENV_PREFIX}{name} must be an integer, got {raw!r}") from None
+                raise InputError(f"{ENV_PREFIX}{name} must be an integer, got {raw!r}") from None
 
         values: dict[str, Any] = {
             "model_dir": Path(raw) if (raw := get("MODEL_DIR")) else None,
@@ -589,7 +591,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # artifact does not fit this code, e.g. features changed since it was trained
             detector.check_many([WARM_UP, ""])
         except Exception as exc:
-            raise RuntimeError(
+            raise ModelVersionError(
                 f"the model loaded but cannot score ({type(exc).__name__}: {exc}); "
                 "retrain it with `reviewbait train` or install the matching reviewbait version"
             ) from exc

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from reviewbait.errors import ReviewbaitError
 from reviewbait.interrupts import signals_deferred
 from reviewbait.options import add_model_options, load_detector
 
@@ -60,7 +61,7 @@ _EXTENSIONS.update({".parquet": "parquet", ".pq": "parquet"})
 _UTF8_BOM = codecs.BOM_UTF8
 
 
-class BatchError(ValueError):
+class BatchError(ReviewbaitError, ValueError):
     """Bad input or usage, with a message that says what to do (exit code 2 on the command line)."""
 
 

@@ -1,7 +1,8 @@
 """Command line: a thin layer over the library. ``reviewbait --help`` lists the commands.
 
 Each command's help text is its function's docstring, so the two cannot drift apart.
-Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage, 143 terminated
+Exit codes: 0 success, 1 a bug (traceback and where to report it), 2 bad input or usage
+(a :class:`~reviewbait.errors.ReviewbaitError`, or a path that cannot be used), 143 terminated
 (SIGTERM). Ctrl-C cleans up, prints one line and ends the process by SIGINT, so the shell
 reports 130 and a shell loop around the command stops too.
 """
@@ -16,52 +17,62 @@ from pathlib import Path
 from typing import Any
 
 from reviewbait import batch, report, triage
+from reviewbait.errors import ISSUES_URL, ReviewbaitError
 from reviewbait.options import add_model_options, load_detector
 
 __all__ = ["COMMANDS", "main", "run"]
 
 
-class UsageError(Exception):
+class UsageError(ReviewbaitError):
     """Bad input or usage: printed as one line, exit code 2."""
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Rebuild the model from data/ (seeded, deterministic) and write artifact, manifest and card.
+    """Rebuild the bundled model from data/ (seeded, deterministic): artifact, manifest and card.
+
+    Needs a clone of the repository (data/ is not in the installed package); by default it
+    writes the package's own model directory, src/reviewbait/models/.
 
     With --data, train on your own labeled rows (same columns as data/rows/*.csv), merged with
-    the bundled corpus's train split unless --no-base; use the result with --model DIR.
+    the bundled corpus's train split unless --no-base; use the result with --model DIR. From an
+    installed package, where there is no corpus, your rows alone are used (as with --no-base).
 
-    Example: reviewbait train -o models/
+    Example: reviewbait train
     Example: reviewbait train --data my_rows.csv -o models/mine/
     """
     if args.data or args.no_base:
         from reviewbait.retrain import cmd_train_user
 
         return cmd_train_user(args)
+    from reviewbait.artifact import bundled_model_dir
+    from reviewbait.card import update_readme_metrics
+    from reviewbait.corpus import clone_root, data_dir
     from reviewbait.train import SEED, train_and_save
 
-    command = "reviewbait train" + (f" -o {args.output}" if args.output != "models" else "")
-    manifest = train_and_save(args.output, seed=args.seed if args.seed is not None else SEED, command=command)
+    data_dir()  # a clear error, before any work, when there is no corpus
+    output = Path(args.output) if args.output else bundled_model_dir()
+    command = "reviewbait train" + (f" -o {args.output}" if args.output else "")
+    manifest = train_and_save(output, seed=args.seed if args.seed is not None else SEED, command=command)
     test = manifest["metrics"]["test"]
-    print(f"wrote {Path(args.output) / manifest['artifact']} (sha256 {manifest['sha256'][:16]}...)")
+    print(f"wrote {output / manifest['artifact']} (sha256 {manifest['sha256'][:16]}...)")
     for name, metrics in test.items():
         print(
             f"  {name:9s} threshold={manifest['thresholds'][name]:.3f} PR-AUC={metrics['pr_auc']} "
             f"precision={metrics['precision']} recall={metrics['recall']} F1={metrics['f1']}"
         )
     print(f"  trained in {manifest['training_seconds']} s")
-    from reviewbait.artifact import default_model_dir
-    from reviewbait.card import update_readme_metrics
-
-    readme = default_model_dir().parent / "README.md"
-    shipped = Path(args.output).resolve() == default_model_dir().resolve()
-    if shipped and readme.exists() and update_readme_metrics(readme, manifest):
+    root = clone_root()
+    readme = root / "README.md" if root is not None else None
+    shipped = output.resolve() == bundled_model_dir().resolve()
+    if shipped and readme is not None and readme.exists() and update_readme_metrics(readme, manifest):
         print(f"  updated the metrics table of {readme}")
     return 0
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
     """Validate the labeled corpus, print its counts, and optionally rewrite the fixed split.
+
+    Needs a clone of the repository: the corpus (data/) is not in the installed package.
 
     Example: reviewbait corpus --stats
     """
@@ -70,8 +81,8 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     from reviewbait.corpus import data_dir, extend_split, load_corpus, load_split, make_split
     from reviewbait.datasheet import counts_markdown
 
-    corpus = load_corpus()
     split_path = data_dir() / "split.csv"
+    corpus = load_corpus()
     if args.write_split:
         make_split(corpus).to_csv(split_path, index=False)
         print(f"wrote {split_path}")
@@ -139,7 +150,12 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], Callable[[argpars
 
 
 def _setup_train(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--output", default="models", help="directory for artifact, manifest and card")
+    p.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        help="directory for artifact, manifest and card (default: the bundled model's; with --data: models/mine)",
+    )
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the recorded one)")
     p.add_argument("--data", action="append", default=[], metavar="FILE", help="your labeled rows (repeatable)")
     p.add_argument("--no-base", action="store_true", help="with --data: do not add the bundled corpus")
@@ -216,17 +232,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return _interrupted()
-    except UsageError as exc:
-        print(f"reviewbait: error: {exc}", file=sys.stderr)
-        return 2
-    except (FileNotFoundError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+    except (ReviewbaitError, *BAD_PATH) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"reviewbait: error: {message}", file=sys.stderr)
         return 2
     except Exception as exc:
         if type(exc).__name__ == "ArrowCancelled":  # pyarrow turns Ctrl-C inside its kernels into this
             return _interrupted()
-        raise
+        return _bug()
+
+
+# A path the user named that cannot be used: bad input, like a ReviewbaitError. Any other
+# exception that reaches main() is a bug in reviewbait.
+BAD_PATH = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError, FileExistsError)
+
+
+def _bug() -> int:
+    """Print the traceback and one line saying it is a bug and where to report it; exit 1."""
+    import traceback
+
+    from reviewbait import __version__
+
+    traceback.print_exc()
+    print(
+        f"reviewbait: this is a bug in reviewbait {__version__}, not a problem with your input; "
+        f"please report it with the traceback above at {ISSUES_URL}",
+        file=sys.stderr,
+    )
+    return 1
 
 
 INTERRUPTED = 130

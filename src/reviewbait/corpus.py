@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from reviewbait.errors import ReviewbaitError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -25,6 +27,8 @@ __all__ = [
     "PLATFORMS",
     "POSITIVE_CATEGORIES",
     "CorpusError",
+    "NeedsCloneError",
+    "clone_root",
     "corpus_hash",
     "data_dir",
     "extend_split",
@@ -103,12 +107,37 @@ SPLIT_SEED = 20261125
 TEST_FOLDS = 5  # one fold of five: 20 % test
 
 
-class CorpusError(ValueError):
+class CorpusError(ReviewbaitError, ValueError):
     """A labeled file breaks the labeling guide; the message lists every problem found."""
 
 
+class NeedsCloneError(CorpusError):
+    """The command needs the labeled corpus, which is in a clone of the repository, not in the package."""
+
+
+def clone_root() -> Path | None:
+    """The repository root when reviewbait is imported from a clone's ``src/``, else None.
+
+    The labeled corpus (``data/``) is not package data: an installed wheel ships the model
+    only, and training on the corpus is done in a clone.
+    """
+    package = Path(__file__).resolve().parent
+    root = package.parents[1]
+    if package.parent.name == "src" and (root / "pyproject.toml").is_file() and (root / "data").is_dir():
+        return root
+    return None
+
+
 def data_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "data"
+    """The clone's ``data/``; raises :class:`NeedsCloneError` in an installed package."""
+    root = clone_root()
+    if root is None:
+        raise NeedsCloneError(
+            "this needs the labeled corpus (data/), which is in a clone of the reviewbait repository, not in "
+            "the installed package; clone it and run the command there. To train on your own rows from an "
+            "installed package: reviewbait train --data FILE"
+        )
+    return root / "data"
 
 
 def load_corpus(paths: list[Path] | None = None, *, validate: bool = True) -> pd.DataFrame:

@@ -1085,11 +1085,13 @@ def factor_alternation(fragments: tuple[str, ...]) -> str:
 
     Python's regex engine tries alternatives one by one; grouping by first character lets
     it skip most of them after a single comparison, which makes cue finding several times
-    faster without changing what matches (longest alternatives still come first).
+    faster without changing what matches (longest alternatives still come first). Ties are
+    broken alphabetically, so the pattern text is the same in every run whatever
+    ``PYTHONHASHSEED`` is (set order used to decide it, and the lexicon fingerprint with it).
     """
     by_first: dict[str, list[str]] = {}
     rest: list[str] = []
-    for fragment in sorted(set(fragments), key=len, reverse=True):
+    for fragment in sorted(set(fragments), key=lambda f: (-len(f), f)):
         first = fragment[0]
         literal = first.isalnum() and (len(fragment) == 1 or fragment[1] not in "?*+{")
         if literal:

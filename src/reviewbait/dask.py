@@ -40,6 +40,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from reviewbait.batch import BatchError
 from reviewbait.detector import Detector
+from reviewbait.errors import ColumnNotFoundError, InputError
 
 __all__ = ["ADDED_DTYPES", "DaskInputError", "DaskRun", "read_inputs", "run_cli", "score", "score_files"]
 
@@ -115,7 +116,7 @@ def _model_key(model: str | os.PathLike[str] | None) -> str | None:
 def _check_threshold(threshold: str | float) -> None:
     """Numbers are checked here; operating point names are resolved by the workers' model."""
     if isinstance(threshold, bool) or not isinstance(threshold, str | int | float):
-        raise ValueError(f"threshold must be an operating point name or a number in [0, 1], got {threshold!r}")
+        raise InputError(f"threshold must be an operating point name or a number in [0, 1], got {threshold!r}")
     value: float | None = None
     if isinstance(threshold, str):
         with contextlib.suppress(ValueError):
@@ -123,7 +124,7 @@ def _check_threshold(threshold: str | float) -> None:
     else:
         value = float(threshold)
     if value is not None and not 0.0 <= value <= 1.0:
-        raise ValueError(f"threshold must be an operating point name or a number in [0, 1], got {threshold!r}")
+        raise InputError(f"threshold must be an operating point name or a number in [0, 1], got {threshold!r}")
 
 
 def score(
@@ -146,10 +147,10 @@ def score(
     """
     if text_column not in ddf.columns:
         columns = ", ".join(map(str, ddf.columns))
-        raise KeyError(f"text column {text_column!r} not found; available columns: {columns}")
+        raise ColumnNotFoundError(f"text column {text_column!r} not found; available columns: {columns}")
     clash = [f"{prefix}{key}" for key in ADDED_DTYPES if f"{prefix}{key}" in ddf.columns]
     if clash:
-        raise ValueError(f"columns {clash} already exist in the input; choose another prefix")
+        raise InputError(f"columns {clash} already exist in the input; choose another prefix")
     _check_threshold(threshold)
     meta = ddf._meta.copy()
     for key, dtype in ADDED_DTYPES.items():

@@ -16,6 +16,7 @@ import numpy as np
 
 from reviewbait.artifact import load_model
 from reviewbait.cues import Cue
+from reviewbait.errors import ColumnNotFoundError, InputError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,7 +78,7 @@ def _clean_texts(texts: Any, errors: Errors) -> tuple[list[str], np.ndarray]:
     if isinstance(texts, str):
         raise TypeError("expected a sequence of texts, got a single str; use check() for one text")
     if errors not in ("raise", "coerce"):
-        raise ValueError(f"errors must be 'raise' or 'coerce', got {errors!r}")
+        raise InputError(f"errors must be 'raise' or 'coerce', got {errors!r}")
     items = list(texts)
     cleaned: list[str] = []
     invalid = np.zeros(len(items), dtype=bool)
@@ -147,9 +148,9 @@ class Detector:
                 threshold = float(threshold)
             except ValueError:
                 names = ", ".join(sorted(self._model.thresholds))
-                raise ValueError(f"unknown operating point {threshold!r}; use one of {names} or a number") from None
+                raise InputError(f"unknown operating point {threshold!r}; use one of {names} or a number") from None
         if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must be an operating point name or a number in [0, 1], got {threshold!r}")
+            raise InputError(f"threshold must be an operating point name or a number in [0, 1], got {threshold!r}")
         return float(threshold)
 
     def probabilities(self, texts: Iterable[Any], *, errors: Errors = "raise") -> np.ndarray:
@@ -208,11 +209,11 @@ class Detector:
         """
         if text_column not in frame.columns:
             columns = ", ".join(map(str, frame.columns))
-            raise KeyError(f"text column {text_column!r} not found; available columns: {columns}")
+            raise ColumnNotFoundError(f"text column {text_column!r} not found; available columns: {columns}")
         names = {k: f"{prefix}{k}" for k in ("probability", "flag", "category", "sentiment_conditioned", "evidence")}
         clash = [n for n in names.values() if n in frame.columns]
         if clash:
-            raise ValueError(f"columns {clash} already exist in the input; choose another prefix")
+            raise InputError(f"columns {clash} already exist in the input; choose another prefix")
         scored = self.score_columns(frame[text_column].tolist(), threshold=threshold, evidence=evidence)
         out = frame.copy()
         for key, values in scored.items():

@@ -198,7 +198,7 @@ _WORD = re.compile(r"\w+")
 
 def _rejoin_pattern(words: Iterable[str]) -> re.Pattern[str]:
     sep = r"[.\-_*·|/~•]{0,2}"
-    alternatives = sorted({w for w in words if len(w) >= 5}, key=len, reverse=True)
+    alternatives = sorted({w for w in words if len(w) >= 5}, key=lambda w: (-len(w), w))  # same in every run
     body = "|".join(sep.join(re.escape(ch) for ch in w) for w in alternatives)
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 

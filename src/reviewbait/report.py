@@ -243,7 +243,9 @@ def _figure(width: float, height: float) -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
-        raise RuntimeError(
+        from reviewbait.errors import ExtraNotInstalledError
+
+        raise ExtraNotInstalledError(
             "the report's plots need matplotlib: pip install 'reviewbait[report]' (or write --json only)"
         ) from None
     figure = Figure(figsize=(width, height), dpi=100)

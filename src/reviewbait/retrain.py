@@ -49,6 +49,7 @@ OPTIONAL_COLUMNS = {
     "notes": "",
 }
 MIN_GROUPS_PER_LABEL = 4
+DEFAULT_USER_OUTPUT = "models/mine"  # relative to the working directory
 
 
 class UserDataError(CorpusError):
@@ -307,20 +308,30 @@ def train_user_model(
 
 def cmd_train_user(args: Any) -> int:
     """`reviewbait train --data ...`: called by :func:`reviewbait.cli.cmd_train`."""
-    from reviewbait.artifact import default_model_dir
+    from reviewbait.artifact import bundled_model_dir, default_model_dir
+    from reviewbait.corpus import clone_root
 
     if not args.data:
         raise UserDataError("--no-base needs --data FILE: the rows to train on")
-    if Path(args.output).resolve() == default_model_dir().resolve():
+    output = Path(args.output or DEFAULT_USER_OUTPUT)
+    if output.resolve() in (bundled_model_dir().resolve(), default_model_dir().resolve()):
         raise UserDataError(
-            f"-o {args.output} is the bundled model's directory; write your model elsewhere, e.g. -o models/mine/"
+            f"-o {output} is the bundled model's directory; write your model elsewhere, e.g. -o {DEFAULT_USER_OUTPUT}/"
         )
+    no_base = args.no_base
+    if not no_base and clone_root() is None:
+        print(
+            "note: the installed package has no bundled corpus (it is in a clone's data/): "
+            "training on your rows alone, as with --no-base",
+            file=sys.stderr,
+        )
+        no_base = True
     command = "reviewbait train " + " ".join(f"--data {d}" for d in args.data)
-    command += (" --no-base" if args.no_base else "") + f" -o {args.output}"
+    command += (" --no-base" if no_base else "") + f" -o {output}"
     manifest = train_user_model(
         args.data,
-        args.output,
-        base=not args.no_base,
+        output,
+        base=not no_base,
         seed=args.seed,
         text_column=getattr(args, "text_column", None) or "text",
         id_column=getattr(args, "id_column", None) or "id",
@@ -329,12 +340,12 @@ def cmd_train_user(args: Any) -> int:
     )
     for note in manifest["notes"]:
         print(f"note: {note}", file=sys.stderr)
-    print(f"wrote {Path(args.output) / manifest['artifact']} (sha256 {manifest['sha256'][:16]}...)")
+    print(f"wrote {output / manifest['artifact']} (sha256 {manifest['sha256'][:16]}...)")
     for name, metrics in manifest["metrics"]["train_cv"].items():
         if isinstance(metrics, dict):
             print(
                 f"  {name:9s} threshold={manifest['thresholds'][name]:.3f} (cross-validated) "
                 f"precision={metrics['precision']} recall={metrics['recall']} F1={metrics['f1']}"
             )
-    print(f"  trained in {manifest['training_seconds']} s; use it with --model {args.output}")
+    print(f"  trained in {manifest['training_seconds']} s; use it with --model {output}")
     return 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewbait.errors import ReviewbaitError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -25,7 +27,7 @@ TABLE_FORMATS = {
 }
 
 
-class TableError(ValueError):
+class TableError(ReviewbaitError, ValueError):
     """A file that cannot be read as a table, or a column that is not there."""
 
 

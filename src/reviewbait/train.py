@@ -166,11 +166,14 @@ def fit_model(
 
 
 def sms_false_positive_rates(model: SolicitationModel, thresholds: dict[str, float]) -> dict[str, Any] | None:
-    """Flag rates on the real SMS Spam Collection, if ``../shared/corpora`` is present."""
+    """Flag rates on the real SMS Spam Collection, if ``../shared/corpora`` is beside the clone."""
     import pandas as pd
 
-    path = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "sms_spam" / "sms_spam.csv"
-    if not path.exists():
+    from reviewbait.corpus import clone_root
+
+    root = clone_root()
+    path = root.parent / "shared" / "corpora" / "sms_spam" / "sms_spam.csv" if root is not None else None
+    if path is None or not path.exists():
         return None
     sms = pd.read_csv(path, dtype={"text": str}, keep_default_na=False)
     p, _ = model.score(sms["text"].tolist())
