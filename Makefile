@@ -34,7 +34,7 @@ unit: $(VENV)/.installed-dev
 
 test: lint typecheck unit
 
-# Rebuild the shipped model from data/ (deterministic, seeded); commit models/ afterwards.
+# Rebuild the shipped model from data/ (deterministic, seeded); commit src/reviewbait/models/ afterwards.
 train: $(VENV)/.installed
 	$(BIN)/reviewbait train
 

@@ -24,6 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+REFUND_OFFER = "Leave a 5 star review on Amazon and get a full refund via PayPal"  # margin over the threshold
 FAST = {"augment": False, "cv_folds": 2, "feature_params": {"max_word_features": 3000, "max_char_features": 6000}}
 
 
@@ -67,25 +68,32 @@ def main() -> int:
                 train_user_model([user_csv], alone_out, base=False, seed=seed, measure_sms=False)
                 alone = Detector.load(alone_out)
 
-                tiny_pos, _ = caught(tiny_detector, HELD_OUT_POSITIVES)
+                tiny_pos, p_tiny = caught(tiny_detector, HELD_OUT_POSITIVES)
                 mine_pos, p_pos = caught(mine, HELD_OUT_POSITIVES)
                 mine_neg, p_neg = caught(mine, HELD_OUT_NEGATIVES)
-                alone_pos, _ = caught(alone, HELD_OUT_POSITIVES)
+                alone_pos, p_alone = caught(alone, HELD_OUT_POSITIVES)
                 row = {
                     "base_sample": sample,
                     "seed": seed,
                     "tiny_pos": tiny_pos,
+                    "tiny_threshold": round(tiny_detector.threshold, 3),
+                    "tiny_pos_mean": round(float(p_tiny.mean()), 3),
                     "mine_pos": mine_pos,
                     "mine_neg": mine_neg,
-                    "separation": round(float(p_pos.min() - p_neg.max()), 3),
                     "mine_threshold": round(mine.threshold, 3),
+                    "mine_pos_min": round(float(p_pos.min()), 3),
+                    "mine_pos_mean": round(float(p_pos.mean()), 3),
+                    "mine_neg_max": round(float(p_neg.max()), 3),
+                    "separation": round(float(p_pos.min() - p_neg.max()), 3),
+                    "refund_offer": round(float(mine.probabilities([REFUND_OFFER])[0] - mine.threshold), 3),
                     "alone_pos": alone_pos,
+                    "alone_pos_mean": round(float(p_alone.mean()), 3),
                     "seconds": round(time.perf_counter() - started, 1),
                 }
                 rows.append(row)
                 print(row, flush=True)
     print(f"\n{len(rows)} runs; held-out positives: {len(HELD_OUT_POSITIVES)}, negatives: {len(HELD_OUT_NEGATIVES)}")
-    for key in ("tiny_pos", "mine_pos", "mine_neg", "separation", "mine_threshold", "alone_pos"):
+    for key in [k for k in rows[0] if k not in ("base_sample", "seed", "seconds")]:
         values = [r[key] for r in rows]
         print(f"  {key:15s} min {min(values)}  max {max(values)}")
     return 0

@@ -40,11 +40,17 @@ def test_retrained_model_catches_held_out_paraphrases(user_csv: Path, tiny_detec
     manifest = train_user_model([user_csv], tmp_path / "mine", base=base, measure_sms=False, **FAST)
     mine = Detector.load(tmp_path / "mine")
 
-    assert _caught(tiny_detector, HELD_OUT_POSITIVES) <= 2  # the base model misses the new pattern...
-    assert _caught(mine, HELD_OUT_POSITIVES) >= 7  # ...the retrained one catches it
-    assert _caught(mine, HELD_OUT_NEGATIVES) <= 1  # without flagging the pattern's vocabulary alone
-    assert mine.probabilities(HELD_OUT_POSITIVES).min() > mine.probabilities(HELD_OUT_NEGATIVES).max()
-    assert mine.check("Leave a 5 star review on Amazon and get a full refund via PayPal").is_solicitation
+    # Margins measured by benchmarks/retrain_spread.py over 3 seeds x 3 base samples (see
+    # CHANGELOG, issue 11): a count at the threshold moves when the threshold, chosen on 2 folds
+    # of ~480 rows, moves (0.30 to 0.45 here; another CPU flagged 2 negatives where these runs
+    # flagged 0 or 1), so the held-out negatives are checked by rank, not by count.
+    p_tiny = tiny_detector.probabilities(HELD_OUT_POSITIVES)
+    p_pos, p_neg = mine.probabilities(HELD_OUT_POSITIVES), mine.probabilities(HELD_OUT_NEGATIVES)
+    assert p_tiny.mean() <= 0.35  # the base model misses the new pattern (measured 0.12 to 0.19)...
+    assert p_pos.mean() - p_tiny.mean() >= 0.4  # ...the retrained one learns it (measured 0.63 to 0.68)
+    assert _caught(mine, HELD_OUT_POSITIVES) >= 6  # measured 8 of 8 in every run
+    assert p_pos.min() > p_neg.max()  # without flagging the vocabulary alone (gap measured 0.13 to 0.40)
+    assert mine.check("Leave a 5 star review on Amazon and get a full refund via PayPal").is_solicitation  # +0.52
     assert manifest["kind"] == "user"
     assert manifest["data"]["user_rows"] == 60 and manifest["data"]["base_rows"] == len(base)
     assert manifest["data"]["train_rows"] == 60 + len(base)
@@ -65,7 +71,10 @@ def test_cli_train_no_base_writes_a_usable_model(
     assert card == render_card(manifest)
     assert "trained on your data" in card and manifest["sha256"] in card and "reviewbait evaluate" in card
     mine = Detector.load(out)
-    assert _caught(mine, HELD_OUT_POSITIVES) >= 7 > _caught(tiny_detector, HELD_OUT_POSITIVES) + 4
+    # measured over 3 seeds: 8 of 8 caught, mean probability 0.79 to 0.80 against the tiny model's 0.12 to 0.19
+    assert _caught(mine, HELD_OUT_POSITIVES) >= 6
+    gain = mine.probabilities(HELD_OUT_POSITIVES).mean() - tiny_detector.probabilities(HELD_OUT_POSITIVES).mean()
+    assert gain >= 0.4
 
     posts = tmp_path / "posts.csv"
     pd.DataFrame({"message": HELD_OUT_POSITIVES + HELD_OUT_NEGATIVES}).to_csv(posts, index=False)
@@ -74,7 +83,7 @@ def test_cli_train_no_base_writes_a_usable_model(
                      "--quiet", "--jobs", "1"])  # fmt: skip
     assert code == 0, capsys.readouterr().err
     flags = pd.read_csv(scored)["reviewbait_flag"].tolist()
-    assert sum(flags[: len(HELD_OUT_POSITIVES)]) >= 7
+    assert sum(flags[: len(HELD_OUT_POSITIVES)]) >= 6
 
 
 def test_the_shipped_card_still_renders_from_its_manifest() -> None:
