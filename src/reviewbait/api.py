@@ -692,12 +692,12 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, work
     """Run uvicorn; each worker process builds its app from the settings passed through the environment."""
     import uvicorn
 
-    from reviewbait.artifact import ARTIFACT_NAME, default_model_dir
+    from reviewbait.artifact import ARTIFACT_NAME, ModelNotFoundError, default_model_dir
 
     model = settings.model_dir or default_model_dir()
     if not (model.is_file() or (model / ARTIFACT_NAME).exists()):
         # fail here with one line, not in every worker with a traceback
-        raise FileNotFoundError(f"no model artifact at {model}; run `reviewbait train` or pass --model")
+        raise ModelNotFoundError(f"no model artifact at {model}; run `reviewbait train` or pass --model")
     os.environ.update(settings.to_env())
     config = uvicorn.Config(
         "reviewbait.api:app_from_env",

@@ -171,7 +171,7 @@ def _check_lexicon(artifact: Path, manifest: dict[str, Any], *, trusted: bool) -
     message = (
         f"{artifact} was trained with another lexicon (cue, gate and head patterns): its manifest records "
         f"lexicon_sha256 {recorded or 'none (trained before reviewbait recorded it)'}, reviewbait {__version__} "
-        f"has {current}. Its scores would be wrong: run `reviewbait train` to rebuild the model"
+        f"has {current}. Its scores would be wrong: run `reviewbait train` (in a clone) to rebuild the model"
         + (" (loaded anyway: trusted=True)" if trusted else ", or load it with trusted=True at your own risk")
         + "."
     )
@@ -207,7 +207,7 @@ def load_model(path: str | Path | None = None, *, trusted: bool = False) -> tupl
     if recorded is not None and _minor(recorded) != _minor(sklearn.__version__):
         raise ModelVersionError(
             f"{artifact} was trained with scikit-learn {recorded}, this is {sklearn.__version__}. "
-            "Install the recorded version or run `reviewbait train` to rebuild the model."
+            "Install the recorded version or run `reviewbait train` (in a clone) to rebuild the model."
         )
     _check_lexicon(artifact, manifest, trusted=trusted)
     try:
