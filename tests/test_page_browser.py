@@ -82,7 +82,7 @@ def page(browser: Any, server: LiveServer) -> Iterator[Any]:
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.goto(server.url + "/")
-    tab.wait_for_function("document.getElementById('model-info').textContent.includes('model')")
+    tab.wait_for_selector("#model-info:has-text('model')")
     yield tab
     context.close()
     assert not errors, errors
@@ -238,6 +238,7 @@ def test_review_a_file_label_three_rows_and_export(page: Any, detector: Detector
     assert json.loads(completed.stdout)["n"] == 3
 
     page.select_option("#filter-flag", "all")
+    page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
     page.screenshot(path=str(shots / "page_file.png"), full_page=False)
 
 
@@ -260,3 +261,27 @@ def test_a_bad_upload_shows_its_error(page: Any, tmp_path: Path, content: str, m
     error = page.inner_text("#file-error")
     assert message in error and "bad.csv" in error
     assert page.is_hidden("#file-result")
+
+
+def test_with_an_api_key_the_page_asks_for_it(browser: Any, tiny_model_dir: Path) -> None:
+    key = "browser-key-7c2a"
+    with LiveServer(create_app(Settings(model_dir=tiny_model_dir, api_key=key))) as keyed:
+        context = browser.new_context()
+        tab = context.new_page()
+        tab.set_default_timeout(TIMEOUT_MS)
+        try:
+            tab.goto(keyed.url + "/")
+            tab.wait_for_selector("#auth:not([hidden])")
+            assert tab.evaluate("document.activeElement.id") == "api-key"
+            tab.keyboard.type("wrong")
+            tab.keyboard.press("Enter")
+            tab.wait_for_selector("#auth-message:has-text('refused')")
+            tab.fill("#api-key", key)
+            tab.keyboard.press("Enter")
+            tab.wait_for_selector("#auth", state="hidden")
+            tab.fill("#check-text", HUAWEI)
+            tab.click("#check-button")
+            tab.wait_for_selector("#check-result:not([hidden])")
+            assert tab.text_content("#check-text-shown") == HUAWEI
+        finally:
+            context.close()

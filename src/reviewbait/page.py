@@ -32,7 +32,7 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
-from reviewbait.api import UPLOAD_PREFIX, V1_ERRORS, DetectorDep, ProblemError, SettingsDep, _problem_doc
+from reviewbait.api import UPLOAD_PREFIX, DetectorDep, ProblemError, SettingsDep
 from reviewbait.batch import (
     ADDED_COLUMNS,
     BatchError,
@@ -76,7 +76,8 @@ _PAGE_WORDS = (
 )
 
 page = APIRouter(include_in_schema=False)
-files = APIRouter(prefix=UPLOAD_PREFIX.rstrip("/"), tags=["page"], responses=V1_ERRORS)
+# The page's own routes: documented in docs/page.md, not part of the API's OpenAPI contract.
+files = APIRouter(prefix=UPLOAD_PREFIX.rstrip("/"), include_in_schema=False)
 
 
 # --------------------------------------------------------------------------- the page and its files
@@ -157,10 +158,7 @@ def _threshold(raw: str | None, default: str | float) -> str | float:
         return raw
 
 
-INSPECT_DOC = _problem_doc("The file cannot be read: the message says why and what to do")
-
-
-@files.post("/inspect", responses={413: _problem_doc("The file exceeds max_upload_bytes"), 422: INSPECT_DOC})
+@files.post("/inspect")
 async def inspect(request: Request, settings: SettingsDep, name: str) -> dict[str, Any]:
     """The columns of a file (the raw file, or its first part, as the body) and the one that looks like text."""
     directory, path = await _receive(request, name, settings.max_upload_bytes)
@@ -248,14 +246,7 @@ def _public_summary(summary: dict[str, Any], name: str, output: str) -> dict[str
     return {"input": name, "output": output, **summary}
 
 
-@files.post(
-    "/score",
-    responses={
-        200: {"description": "NDJSON events: progress, then done (rows, summary, scored file) or error"},
-        413: _problem_doc("The file exceeds max_upload_bytes"),
-        422: INSPECT_DOC,
-    },
-)
+@files.post("/score")
 async def score(
     request: Request,
     settings: SettingsDep,
@@ -380,15 +371,15 @@ _FUNCTION_WORDS = {  # space-separated
     "en": "the and you your for with this that are have our will get is it to of be my on in at from just "
     "please we can all stars review free",
     "es": "el la los las que y para con por una del es su tu nos al lo te me mi si más pero como este esta "
-    "estrellas reseña gratis reembolso comprar solo",
+    "estrellas reseña gratis reembolso comprar solo aquí ya esto eso tiene hay muy",
     "de": "der die das und ist nicht mit für ein eine ich sie wir auf den dem zu nur an auch oder bei nach "
-    "bitte sterne bewertung kostenlos geld zurück kaufen schreiben gesucht",
+    "bitte sterne bewertung kostenlos geld zurück kaufen schreiben gesucht hier schon sehr haben habe",
     "fr": "le la les et est pour avec une des vous nous sur dans pas un du au je tu mon ma votre ce cette "
-    "mais très merci avis étoiles gratuit remboursé acheter",
+    "mais très merci avis étoiles gratuit remboursé acheter ici déjà ça il elle sont ont",
     "pt": "o os as que e para com uma um não você nos do da em meu minha seu sua mas muito obrigado é "
-    "avaliação estrelas grátis reembolso comprar só",
+    "avaliação estrelas grátis reembolso comprar só aqui já pelo aqueles isso essa esse tem",
     "it": "il lo gli che e per con una un non è sono della del di mio mia tuo ma molto grazie questo questa "
-    "recensione stelle gratis rimborso comprare solo",
+    "recensione stelle gratis rimborso comprare solo qui già ho ha hanno anche",
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
