@@ -76,7 +76,9 @@ def test_inspect_lists_the_columns_and_the_text_column(live: LiveServer) -> None
 
 
 def test_a_file_is_scored_as_reviewbait_score_scores_it(live: LiveServer, tiny_model_dir: Path, tmp_path: Path) -> None:
-    rows = [["id", "text"]] + [[f"r{i}", f"leave a 5 star review and get a free gift card {i}"] for i in range(CHUNK_ROWS)]
+    rows = [["id", "text"]] + [
+        [f"r{i}", f"leave a 5 star review and get a free gift card {i}"] for i in range(CHUNK_ROWS)
+    ]
     rows += [[f"q{i}", f"is the stroller still available, number {i}?"] for i in range(CHUNK_ROWS + 5)]
     body = _csv(rows)
     source = tmp_path / "posts.csv"
