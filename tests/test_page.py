@@ -7,6 +7,8 @@ import base64
 import csv
 import io
 import json
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -123,6 +125,19 @@ def test_the_file_is_read_by_the_cli_reader_and_its_errors_are_shown_in_words(li
     assert "threshold" in score(bad_line, threshold="lenient").json()["detail"]
     unknown = httpx.post(live.url + "/v1/files/score", params={"name": "posts.xlsx"}, content=b"x")
     assert unknown.status_code == 422 and ".csv" in unknown.json()["detail"]
+
+
+def test_nothing_of_an_upload_stays_on_disk(live: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the server runs in this process
+    content = SAMPLE.read_bytes()
+    httpx.post(live.url + "/v1/files/inspect", params={"name": "posts.csv"}, content=content).raise_for_status()
+    done = _events(httpx.post(live.url + "/v1/files/score", params={"name": "posts.csv"}, content=content))
+    assert done[-1]["event"] == "done"
+    assert httpx.post(live.url + "/v1/files/score", params={"name": "e.csv"}, content=b"").status_code == 422
+    deadline = time.monotonic() + 10  # the scoring thread removes its directory just after the answer
+    while list(tmp_path.glob("reviewbait-page-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(tmp_path.glob("reviewbait-page-*"))
 
 
 def test_the_upload_limit_is_enforced_and_named(live: LiveServer) -> None:

@@ -227,12 +227,15 @@ class _Job:
                 done["rejected"] = {"name": rejected.name, "base64": base64.b64encode(rejected.read_bytes()).decode()}
             self.events.put(done)
         except _Stopped:
-            pass
+            self.events.put({"event": "stopped"})  # wakes a reader still waiting, if any
         except BatchError as exc:
             self.events.put({"event": "error", "detail": _page_words(str(exc), self.directory)})
         except Exception:
             error_logger.exception("scoring an uploaded file failed")
             self.events.put({"event": "error", "detail": "internal error while scoring; see the server's log"})
+        finally:
+            # everything the answer needs is in the events: nothing of the upload stays on disk
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     def progress(self, rows: int, position: int, total: int | None) -> None:
         if self.stopped.is_set():
@@ -287,10 +290,8 @@ async def score(
         first = await anyio.to_thread.run_sync(job.events.get)
     except BaseException:
         job.stopped.set()
-        shutil.rmtree(directory, ignore_errors=True)
         raise
     if first["event"] == "error":
-        shutil.rmtree(directory, ignore_errors=True)
         raise ProblemError(422, first["detail"])
     return StreamingResponse(
         _events(first, job), media_type="application/x-ndjson", headers={"Cache-Control": "no-store"}
@@ -306,8 +307,7 @@ async def _events(first: dict[str, Any], job: _Job) -> AsyncIterator[bytes]:
                 return
             event = await anyio.to_thread.run_sync(job.events.get)
     finally:
-        job.stopped.set()  # the page went away, or the job is over
-        shutil.rmtree(job.directory, ignore_errors=True)
+        job.stopped.set()  # the page went away, or the job is over: the thread stops and cleans up
 
 
 # --------------------------------------------------------------------------- rows for the table

@@ -270,6 +270,10 @@ async function scoreFile(event) {
   fileError("");
   const file = state.file;
   if (!file) return;
+  if (state.labels.size && !confirm("Scoring a file starts a new table and drops the " + state.labels.size +
+      " labels of this one. Go on? (Cancel, then download the labels, to keep them.)")) {
+    return;
+  }
   let threshold;
   try {
     threshold = operatingPoint("file");
