@@ -201,14 +201,19 @@ def test_review_a_file_label_three_rows_and_export(page: Any, detector: Detector
     )
     assert probabilities == sorted(probabilities, reverse=True)
 
-    # label three: a click, then the keyboard alone (roving focus, j to move, y / n to label)
-    page.click("#rows-body tr.row:nth-child(1) button.label-1")
-    page.keyboard.press("j")
-    page.keyboard.press("n")
-    page.keyboard.press("j")
-    page.keyboard.press("y")
+    # label three with the keyboard alone: Tab into the table (one tab stop), j to move, y / n to label
+    page.focus("#filter-language")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('#rows-body tr.row:first-child')")
+    for key in ("y", "j", "n", "j", "y"):
+        page.keyboard.press(key)
     page.keyboard.press("Enter")  # open the row: its text with the evidence highlighted
     page.wait_for_selector("#rows-body tr.detail .highlight mark")
+    assert page.inner_text("#label-count").startswith("3 labeled (2 solicitation)")
+    # and the buttons: a click labels the fourth row, a second click on the same button clears it
+    page.click("#rows-body tr.row:nth-child(5) button.label-0")
+    assert page.inner_text("#label-count").startswith("4 labeled")
+    page.click("#rows-body tr.row:nth-child(5) button.label-0")
     assert page.inner_text("#label-count").startswith("3 labeled")
     page.screenshot(path=str(shots / "page_label.png"), full_page=False)
 

@@ -405,8 +405,9 @@ function rowElement(row) {
   const tr = el("tr", { class: "row" + (row.flag ? " flagged" : "") + (label ? " labeled-" + label.label : ""), tabIndex: -1 });
   tr.dataset.line = row.line;
   tr.setAttribute("aria-expanded", state.open.has(row.line) ? "true" : "false");
-  const solicitation = el("button", { type: "button", text: "solicitation", class: "label-1", title: "y" });
-  const not = el("button", { type: "button", text: "not", class: "label-0", title: "n" });
+  // One tab stop for the whole table (the focused row); its buttons answer to y and n.
+  const solicitation = el("button", { type: "button", text: "solicitation", class: "label-1", title: "y", tabIndex: -1 });
+  const not = el("button", { type: "button", text: "not", class: "label-0", title: "n", tabIndex: -1 });
   solicitation.setAttribute("aria-pressed", label && label.label === 1 ? "true" : "false");
   not.setAttribute("aria-pressed", label && label.label === 0 ? "true" : "false");
   solicitation.setAttribute("aria-label", "label line " + row.line + " solicitation");
