@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: demo test lint typecheck unit train bench clean
+.PHONY: demo test lint typecheck unit browser screenshots train bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,21 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy src
 
-unit: $(VENV)/.installed-dev
+unit: $(VENV)/.installed-dev browser
 	$(BIN)/pytest
 
+# The page's end-to-end tests drive Debian's chromium (never a browser Playwright downloads).
+browser:
+	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
+
 test: lint typecheck unit
+
+# The README's pictures of the moderators' page, taken by its browser tests; commit docs/img/ afterwards.
+# (with CJK and emoji fonts, so the sample's Chinese posts and emoji are drawn, not boxes)
+screenshots: $(VENV)/.installed-dev browser
+	@dpkg -s fonts-noto-cjk fonts-noto-color-emoji >/dev/null 2>&1 || (apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk fonts-noto-color-emoji)
+	REVIEWBAIT_SCREENSHOTS=docs/img $(BIN)/pytest tests/test_page_browser.py
 
 # Rebuild the shipped model from data/ (deterministic, seeded); commit src/reviewbait/models/ afterwards.
 train: $(VENV)/.installed

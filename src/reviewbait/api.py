@@ -46,6 +46,7 @@ error_logger = logging.getLogger("reviewbait.api")
 ENV_PREFIX = "REVIEWBAIT_"
 PROBLEM_JSON = "application/problem+json"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+UPLOAD_PREFIX = "/v1/files/"  # the moderators' page sends whole files here (see page.py)
 WARM_UP = "Leave us a 5-star review and get a free gift card, DM me the screenshot"
 
 
@@ -64,12 +65,13 @@ class Settings:
     max_batch: int = 1000
     max_chars: int = 20_000
     max_body_bytes: int = 2 * 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024  # a file sent to the page's /v1/files/ routes
     api_key: str | None = field(default=None, repr=False)
     cors_origins: tuple[str, ...] = ()
     bench: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("max_batch", "max_chars", "max_body_bytes"):
+        for name in ("max_batch", "max_chars", "max_body_bytes", "max_upload_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InputError(f"{name} must be a positive integer, got {value!r}")
@@ -100,6 +102,7 @@ class Settings:
             "max_batch": integer("MAX_BATCH"),
             "max_chars": integer("MAX_CHARS"),
             "max_body_bytes": integer("MAX_BODY_BYTES"),
+            "max_upload_bytes": integer("MAX_UPLOAD_BYTES"),
             "api_key": env.get(ENV_PREFIX + "API_KEY") or None,
             "cors_origins": tuple(o.strip() for o in (get("CORS_ORIGINS") or "").split(",") if o.strip()) or None,
             "bench": get("BENCH") == "1",
@@ -114,6 +117,7 @@ class Settings:
             "MAX_BATCH": str(self.max_batch),
             "MAX_CHARS": str(self.max_chars),
             "MAX_BODY_BYTES": str(self.max_body_bytes),
+            "MAX_UPLOAD_BYTES": str(self.max_upload_bytes),
             "CORS_ORIGINS": ",".join(self.cors_origins),
             "BENCH": "1" if self.bench else "",
         }
@@ -354,6 +358,7 @@ class Guard:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.max_body_bytes = settings.max_body_bytes
+        self.max_upload_bytes = settings.max_upload_bytes
         self.api_key_digest = hashlib.sha256(settings.api_key.encode()).digest() if settings.api_key else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -423,13 +428,20 @@ class Guard:
                 size = int(length)
             except ValueError:
                 size = 0  # the HTTP server rejects a malformed Content-Length itself
-            if size > self.max_body_bytes:
+            if size > self._limit(scope)[1]:
                 return self._too_large(scope)
         return None
 
+    def _limit(self, scope: Scope) -> tuple[str, int]:
+        """Files sent to the page's upload routes have their own, larger limit."""
+        if str(scope.get("path", "")).startswith(UPLOAD_PREFIX):
+            return "max_upload_bytes", self.max_upload_bytes
+        return "max_body_bytes", self.max_body_bytes
+
     def _too_large(self, scope: Scope) -> ProblemResponse:
-        detail = f"the request body exceeds max_body_bytes ({self.max_body_bytes} bytes)"
-        return problem(413, detail, scope, limit="max_body_bytes", max=self.max_body_bytes)
+        name, limit = self._limit(scope)
+        detail = f"the request body exceeds {name} ({limit} bytes)"
+        return problem(413, detail, scope, limit=name, max=limit)
 
     async def _limited_body(self, scope: Scope, headers: dict[bytes, bytes], receive: Receive) -> Receive:
         """Without Content-Length (chunked), read the body up to the limit before the app sees it."""
@@ -444,7 +456,7 @@ class Guard:
                 return receive
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
+            if size > self._limit(scope)[1]:
                 raise _BodyTooLarge(self._too_large(scope))
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -611,6 +623,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.detector = None
     app.include_router(health)
     app.include_router(v1)
+    from reviewbait.page import files, page  # the moderators' page at / (imports this module)
+
+    app.include_router(files)
+    app.include_router(page)
     if settings.bench:
         app.include_router(bench)
     _install_error_handlers(app)

@@ -31,7 +31,7 @@ import threading
 import time
 import zlib
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -1119,21 +1119,24 @@ def _worker_count(jobs: int | None) -> int:
 class _Scorer:
     """Scores chunks in order: in this process, or in a pool with a bounded number in flight."""
 
-    def __init__(self, options: ScoreOptions, jobs: int) -> None:
+    def __init__(self, options: ScoreOptions, jobs: int, detector: Any = None) -> None:
         self._options = options
         self._jobs = jobs
         self._pool: Any = None
-        self._detector: Any = None
-        self.threshold = math.nan
+        self._detector: Any = detector
+        self._given = detector is not None  # a loaded model (the server's): scored here, at options.threshold
+        self.threshold = detector.resolve_threshold(options.threshold) if detector is not None else math.nan
 
     def _local(self, texts: list[Any]) -> dict[str, Any]:
+        if self._given:
+            return dict(self._detector.score_columns(texts, threshold=self.threshold))
         if self._detector is None:
             self._detector = load_detector(self._options)  # the same fields as the CLI options
             self.threshold = self._detector.threshold
         return dict(self._detector.score_columns(texts))
 
     def run(self, chunks: Iterator[tuple[_Chunk, list[Any]]], *, single: bool) -> Iterator[tuple[_Chunk, dict]]:
-        if self._jobs == 1 or single:
+        if self._jobs == 1 or single or self._given:
             for chunk, texts in chunks:
                 yield chunk, self._local(texts)
             return
@@ -1304,11 +1307,20 @@ def _sigterm_raises() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def score_file(options: ScoreOptions, *, stderr: IO[str] | None = None) -> Summary:
+def score_file(
+    options: ScoreOptions,
+    *,
+    stderr: IO[str] | None = None,
+    detector: Any = None,
+    on_progress: Callable[[int, int, int | None], None] | None = None,
+) -> Summary:
     """Score ``options.input`` into ``options.output`` and return what happened to every row.
 
     Raises :class:`BatchError` on bad input or usage, before anything is written under the
     output name. On any failure or interruption the temporary output is removed.
+    ``detector``: an already loaded model, used in this thread instead of loading one (the
+    server's page); ``on_progress(rows_read, position, total)`` is called after every chunk
+    (``position`` and ``total`` in bytes, or rows for Parquet; ``total`` None when unknown).
     """
     stderr = stderr if stderr is not None else sys.stderr
     started = time.monotonic()
@@ -1348,7 +1360,11 @@ def score_file(options: ScoreOptions, *, stderr: IO[str] | None = None) -> Summa
     sink: _Sink | None = None
     rejected_sink: _Sink | None = None
     rejected_writer: Any = None
-    scorer = _Scorer(options, jobs)
+    try:
+        scorer = _Scorer(options, jobs, detector)
+    except ValueError as exc:  # a threshold the given model does not know
+        source.close()
+        raise BatchError(str(exc)) from None
     show_progress = options.progress if options.progress is not None else (stderr.isatty() and not options.quiet)
     progress = _Progress(stderr, source.total, bool(show_progress))
     ok = False
@@ -1407,6 +1423,8 @@ def score_file(options: ScoreOptions, *, stderr: IO[str] | None = None) -> Summa
                 _count(summary, chunk, scored, keep)
                 pending_rows[0] -= chunk.rows_read
                 progress.update(summary.rows_read, source.position)
+                if on_progress is not None:
+                    on_progress(summary.rows_read, source.position, source.total)
             writer.close()
             summary.threshold = scorer.threshold
             summary.replaced_bytes = source.replaced.count

@@ -124,6 +124,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     Settings come from REVIEWBAIT_* variables, and flags override them. REVIEWBAIT_API_KEY
     (environment only) makes /v1/* require 'Authorization: Bearer <key>'. See docs/api.md.
+    The moderators' page is at / (docs/page.md).
 
     Example: reviewbait serve --port 8000 --workers 2
     """
@@ -138,6 +139,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_batch=args.max_batch,
         max_chars=args.max_chars,
         max_body_bytes=args.max_body_bytes,
+        max_upload_bytes=args.max_upload_bytes,
         cors_origins=tuple(args.cors_origin) if args.cors_origin else None,
     )
     if args.workers < 1:
@@ -190,6 +192,9 @@ def _setup_serve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-batch", type=int, default=None, help="most texts per request (default: 1000)")
     p.add_argument("--max-chars", type=int, default=None, help="longest text, in characters (default: 20000)")
     p.add_argument("--max-body-bytes", type=int, default=None, help="largest request body (default: 2 MiB)")
+    p.add_argument(
+        "--max-upload-bytes", type=int, default=None, help="largest file sent to the page at / (default: 20 MiB)"
+    )
     p.add_argument(
         "--cors-origin", action="append", default=None, help="allow this browser origin (repeatable; default: none)"
     )
