@@ -167,6 +167,7 @@ def test_kind_prefilter_never_hides_a_cue() -> None:
     for text in texts:
         normalized = normalize(text)
         every = {(k, m.span()) for k, p in finder.patterns.items() for m in p.finditer(normalized.text)}
+        every |= {(c.kind, (c.norm_start, c.norm_end)) for c in finder._swaps(normalized)}
         assert {(c.kind, (c.norm_start, c.norm_end)) for c in find_cues(normalized)} == every
         skipped += len(CUE_KINDS) - len(finder.kinds_present(normalized.text))
     assert skipped > len(texts)  # the prefilter does skip work

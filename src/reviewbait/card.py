@@ -43,6 +43,49 @@ def _sms_lines(sms: dict[str, Any] | None, thresholds: dict[str, float]) -> list
     ]
 
 
+def _real_text_lines(manifest: dict[str, Any]) -> list[str]:
+    """Flagged share of real ``dev`` text per corpus, and the real offers, when measured."""
+    m = manifest.get("metrics", {})
+    dev, offers = m.get("real_dev"), m.get("real_offers")
+    if not dev:
+        return ["Not measured: `../shared/corpora/real` was absent when this model was trained."]
+    names = list(dev["overall"])
+    lines = [
+        f"Flagged share of the `dev` rows of `../shared/corpora/real` ({dev['rows']} real texts no one here "
+        "wrote; nearly all are not solicitations, so nearly every flag is false). Measured only, never trained on.",
+        "",
+        _row("corpus", "licence", "rows", *[f"`{n}`" for n in names]),
+        _row("---", "---", "---", *["---" for _ in names]),
+    ]
+    for corpus, v in dev["corpora"].items():
+        lines.append(_row(corpus, v["licence"], v["rows"], *[f"{v[n]:.2%}" for n in names]))
+    lines.append(_row("**all**", "", dev["rows"], *[f"**{dev['overall'][n]:.3%}**" for n in names]))
+    if offers:
+        lines += [
+            "",
+            f"Real offers (`../shared/corpora/real_offers`, {offers['rows']} English snippets, {offers['offers']} "
+            "offers, measured only): "
+            + "; ".join(
+                f"`{n}` precision {offers[n]['precision']}, recall {offers[n]['recall']}, F1 {offers[n]['f1']}"
+                for n in names
+            )
+            + ".",
+        ]
+    real = manifest.get("real_text") or {}
+    if real.get("files"):
+        lines += [
+            "",
+            f"Trained with {manifest['data'].get('real_negative_rows', 0)} real `train` rows as assumed negatives "
+            f"(weight {real.get('weight')} each; gate-passing rows only, at most {max(f['rows_used'] for f in real['files'])} "
+            "per corpus), from these files (read at train time, not shipped):",
+            "",
+            _row("file", "licence", "rows used", "sha256"),
+            _row("---", "---", "---", "---"),
+            *[_row(f"`{f['file']}`", f["licence"], f["rows_used"], f"`{f['sha256'][:16]}…`") for f in real["files"]],
+        ]
+    return lines
+
+
 def _operating_point_lines(manifest: dict[str, Any]) -> list[str]:
     lines = ["## Operating points", manifest.get("threshold_choice", ""), "", _row("name", "threshold")]
     lines += [_row("---", "---"), *[_row(f"`{k}`", v) for k, v in manifest.get("thresholds", {}).items()]]
@@ -111,8 +154,11 @@ def render_card(manifest: dict[str, Any]) -> str:
         f"Category head on test positives: accuracy {heads['category_accuracy']}, macro-F1 "
         f"{heads['category_macro_f1']}; sentiment-condition head accuracy {heads['sentiment_accuracy']} (n={heads['n']}).",
         "",
-        "## Real text: SMS Spam Collection",
+        "## Real text",
+        "",
     ]
+    lines += _real_text_lines(manifest)
+    lines += ["", "### SMS Spam Collection"]
     lines += _sms_lines(m.get("sms_spam_collection"), manifest["thresholds"])
     lines += [
         "",
@@ -214,6 +260,33 @@ def render_readme_metrics(manifest: dict[str, Any]) -> str:
         _row("---", "---", "---", "---"),
     ]
     lines += [_row(k, v["detection_recall"], v.get("slice_f1", ""), v["f1"]) for k, v in sorted(positives.items())]
+    dev = m.get("real_dev")
+    if dev:
+        worst = max(dev["corpora"].items(), key=lambda kv: kv[1]["balanced"])
+        lines += [
+            "",
+            f"Real text (`dev` rows of `../shared/corpora/real`, {dev['rows']} texts in seven languages, measured "
+            f"only) flagged: {dev['overall']['balanced']:.3%} at `balanced` (worst corpus {worst[0]}, "
+            f"{worst[1]['balanced']:.2%}), {dev['overall']['precise']:.3%} at `precise`; per corpus in "
+            "[models/MODEL_CARD.md](models/MODEL_CARD.md).",
+        ]
+    offers = m.get("real_offers")
+    if offers:
+        b = offers["balanced"]
+        lines += [
+            "",
+            f"Real offers (`../shared/corpora/real_offers`, {offers['rows']} English snippets, measured only) at "
+            f"`balanced`: precision {b['precision']}, recall {b['recall']}, F1 {b['f1']}.",
+        ]
+    disguised = m.get("obfuscated_test_positives")
+    if disguised:
+        b = disguised["balanced"]
+        lines += [
+            "",
+            f"Test positives written the way evaders write (machine-disguised copies of the {disguised['n']} test "
+            f"positives; a robustness check, not a metric): recall {b['disguised_recall']} at `balanced`, against "
+            f"{b['recall']} on the same positives as written.",
+        ]
     sms = m.get("sms_spam_collection")
     if sms:
         lines += [

@@ -55,10 +55,11 @@ class PlattCalibratedClassifier(ClassifierMixin, BaseEstimator):
         self.context_columns = context_columns
         self.calibrator_C = calibrator_C
 
-    def fit(self, X: Any, y: Any) -> PlattCalibratedClassifier:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> PlattCalibratedClassifier:
         from sklearn.model_selection import StratifiedKFold
 
         y = np.asarray(y)
+        weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         self.classes_ = np.unique(y)
         if self.classes_.size != 2:
             raise ValueError(f"PlattCalibratedClassifier needs two classes, got {self.classes_.tolist()}")
@@ -70,19 +71,20 @@ class PlattCalibratedClassifier(ClassifierMixin, BaseEstimator):
         out_of_fold = np.full(len(y), np.nan)
         self.fold_estimators_: list[tuple[np.ndarray, Any]] = []
         for train_index, test_index in splits:
-            fold = clone(base).fit(X[train_index], y[train_index])
+            fold = clone(base).fit(X[train_index], y[train_index], sample_weight=weight[train_index])
             out_of_fold[test_index] = fold.decision_function(X[test_index])
             self.fold_estimators_.append((test_index, fold))
         if np.isnan(out_of_fold).any():
             raise ValueError("cv splits must cover every row exactly once as a test row")
         inputs = self._calibrator_inputs(X, out_of_fold)
         positive = y == self.classes_[1]
-        self.calibrator_ = self._new_calibrator().fit(inputs, positive)
+        self.calibrator_ = self._new_calibrator().fit(inputs, positive, sample_weight=weight)
         # per fold, a calibrator that never saw the fold's rows: for honest out-of-fold probabilities
         self.fold_calibrators_ = [
-            self._new_calibrator().fit(inputs[train_index], positive[train_index]) for train_index, _ in splits
+            self._new_calibrator().fit(inputs[train_index], positive[train_index], sample_weight=weight[train_index])
+            for train_index, _ in splits
         ]
-        self.estimator_ = clone(base).fit(X, y)
+        self.estimator_ = clone(base).fit(X, y, sample_weight=weight)
         self.n_features_in_ = X.shape[1]
         return self
 

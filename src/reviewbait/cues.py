@@ -27,11 +27,13 @@ __all__ = [
     "cue_features",
     "factor_alternation",
     "find_cues",
+    "states_offer",
 ]
 
 CUE_KINDS = (
     "incentive",
     "review",
+    "platform",
     "exchange",
     "sentiment",
     "removal",
@@ -51,7 +53,15 @@ _MONEY = (
 LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     "common": {
         "incentive": (
+            # more currencies and wallets; PayPal written as pp
+            r"[₱₩₺₽₦฿]\s?\d[\d.,]*",
+            r"\d[\d.,]*\s?(?:php|inr|ngn|aud|cad)",
+            r"rs\.? ?\d[\d.,]*",
+            r"g ?cash",
+            r"(?:su|x|via|por|on|by|in|sur|per|pelo|na) pp",
             *_MONEY,
+            r"\${2,}",
+            r"[-+]?\d+(?:[.,]\d+)? ?%",
             r"paypal",
             r"venmo",
             r"cash ?app",
@@ -66,6 +76,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"skins?",
         ),
         "review": (
+            r"star(?: star){2,}",
+            r"\d(?:[.,]\d)? ?stars?",
+            r"[1-5] ?\*",
+        ),
+        # Where a review is posted: context for a review act, never the act itself
+        "platform": (
             r"amazon",
             r"best ?buy",
             r"google(?: maps| reviews?| business| play)?",
@@ -87,9 +103,6 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"g2",
             r"capterra",
             r"fiverr",
-            r"star(?: star){2,}",
-            r"\d(?:[.,]\d)? ?stars?",
-            r"\d ?\*",
         ),
         "exchange": (r"→", r"=>", r"->", r"=", r"r4r", r"screenshots?", r"ss"),
         "sentiment": (r"5 ?\*", r"5 ?stars?", r"star star star star star", r"5/5", r"10/10"),
@@ -100,6 +113,19 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "en": {
         "incentive": (
+            # in-app rewards, swaps as people write them, shipping
+            r"hints?",
+            r"lives",
+            r"gold(?: coins| bars| bricks)?",
+            r"(?:you|u) review mine",
+            r"review (?:mine|each other)",
+            r"(?:you|u) do the same(?: back)?",
+            r"l4l",
+            r"free (?:shipping|delivery)",
+            # recruiting reviewers or testers: the reward (product, refund, pay) is implied
+            r"(?:product |amazon |us |uk )?(?:testers?|reviewers?) (?:needed|wanted|required)",
+            r"(?:looking for|seeking|recruiting|hiring|need) (?:\w+ ){0,2}(?:testers|reviewers|review writers)",
+            r"review (?:writers?|jobs?|tasks?|gigs?)",
             r"chances? (?:to|of) win(?:ning)?",
             r"win(?:s|ning|ner|ners)?",
             r"won",
@@ -184,10 +210,15 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"rate mine",
             r"(?:review|rate) (?:you|u) back",
             r"review 4 review",
+            r"r4r",
             r"star for star",
             r"everyone reviews everyone",
         ),
         "review": (
+            # a recruiting call names the act too (testing, reviewing, 刷单)
+            r"(?:product |amazon |us |uk )?(?:testers?|reviewers?) (?:needed|wanted|required)",
+            r"(?:looking for|seeking|recruiting|hiring|need) (?:\w+ ){0,2}(?:testers|reviewers|review writers)",
+            r"review (?:writers?|jobs?|tasks?|gigs?)",
             r"reviews?",
             r"reviewed",
             r"reviewing",
@@ -335,6 +366,16 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "es": {
         "incentive": (
+            # swaps, refunds, unlocks, shipping
+            r"mutuamente",
+            r"devuelvo",
+            r"desbloquea(?:r|s)?",
+            r"sin gastos de env[ií]o",
+            r"env[ií]o gratis",
+            r"te lo mando gratis",
+            # recruiting reviewers or testers: the reward (product, refund, pay) is implied
+            r"(?:buscamos|busco|se buscan|necesito|necesitamos) (?:\w+ ){0,2}(?:testers|probadores|rese[nñ]adores|rese[nñ]istas)",
+            r"(?:testers|probadores) (?:para amazon|se buscan)",
             r"sorteos?",
             r"sorteamos",
             r"gana(?:r|s|dor|dores)?",
@@ -391,6 +432,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"cadena de (?:likes|rese[ñn]as)",
         ),
         "review": (
+            # a recruiting call names the act too (testing, reviewing, 刷单)
+            r"(?:buscamos|busco|se buscan|necesito|necesitamos) (?:\w+ ){0,2}(?:testers|probadores|rese[nñ]adores|rese[nñ]istas)",
+            r"(?:testers|probadores) (?:para amazon|se buscan)",
             r"reseñas?",
             r"resenas?",
             r"opini[oó]n(?:es)?",
@@ -398,7 +442,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"valor(?:a|ar|anos|as|en)",
             r"calificaci[oó]n(?:es)?",
             r"califica(?:r|nos)?",
-            r"estrellas?",
+            r"estrell(?:it)?as?",
             r"comentarios?",
             r"puntuaci[oó]n",
             r"recomendaci[oó]n",
@@ -471,6 +515,14 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "pt": {
         "incentive": (
+            # coins, shipping, refunds, swaps
+            r"moedas?",
+            r"frete gr[aá]tis",
+            r"devolvo",
+            r"mutuamente",
+            # recruiting reviewers or testers: the reward (product, refund, pay) is implied
+            r"(?:procuro|procuramos|precis(?:o|amos) de) (?:\w+ ){0,2}(?:testadores|avaliadores|testers)",
+            r"(?:testadores|avaliadores) (?:para|procurados)",
             r"sorteios?",
             r"sorteamos",
             r"ganh(?:e|ar|ou|ador|adores|a)",
@@ -522,14 +574,18 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"m[uú]tu[oa]s?",
         ),
         "review": (
+            # a recruiting call names the act too (testing, reviewing, 刷单)
+            r"(?:procuro|procuramos|precis(?:o|amos) de) (?:\w+ ){0,2}(?:testadores|avaliadores|testers)",
+            r"(?:testadores|avaliadores) (?:para|procurados)",
             r"avalia(?:ção|ções|r|cao)",
             r"avali(?:e|ou|em|a)",
             r"resenhas?",
             r"coment[aá]rios?",
-            r"estrelas?",
+            r"estrel(?:inh)?as?",
+            r"qualifica(?:ção|ções|cao)",
             r"nota (?:5|máxima|10|alta)",
-            r"reclame aqui",
         ),
+        "platform": (r"reclame aqui",),
         "exchange": (
             r"em troca de",
             r"por (?:avaliar|cada avaliação|sua avaliação|deixar)",
@@ -590,6 +646,15 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "de": {
         "incentive": (
+            # in-app rewards, shipping, swaps
+            r"münzen",
+            r"leben",
+            r"versandkostenfrei",
+            r"gegenseitig",
+            # recruiting reviewers or testers: the reward (product, refund, pay) is implied
+            r"(?:produkt)?tester(?:innen)? gesucht",
+            r"(?:suche|suchen) (?:\w+ ){0,2}(?:produkt)?tester(?:innen)?",
+            r"rezensent(?:en|innen) gesucht",
             r"gewinnspiele?",
             r"gewinn(?:e|en|t|er)?",
             r"verlos(?:ung|en|t)",
@@ -598,14 +663,14 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"kostenlos(?:e|en)?",
             r"umsonst",
             r"geschenke?",
-            r"gutschein(?:e|code)?",
-            r"rabatt(?:code)?",
+            r"\w*gutschein(?:e|en|code)?",
+            r"\w*rabatt(?:code)?",
             r"rückerstattung",
             r"(?:zurück)?erstatt(?:ung|en|et)",
             r"geld zurück",
             r"bezahl(?:ung|t|en)",
             r"provision",
-            r"punkte",
+            r"\w*punkte",
             r"münzen",
             r"prämien?",
             r"belohnung",
@@ -628,7 +693,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"edelsteine",
             r"guthaben",
             r"gutschrift",
-            r"bonus",
+            r"bonus\w*",
             r"nachtisch",
             r"dessert",
             r"getränke?",
@@ -643,9 +708,14 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"\d gegen \d",
         ),
         "review": (
-            r"bewertung(?:en)?",
+            # a recruiting call names the act too (testing, reviewing, 刷单)
+            r"(?:produkt)?tester(?:innen)? gesucht",
+            r"(?:suche|suchen) (?:\w+ ){0,2}(?:produkt)?tester(?:innen)?",
+            r"rezensent(?:en|innen) gesucht",
+            r"\w*bewertung(?:en)?",
             r"bewert(?:e|en|et)",
-            r"rezension(?:en)?",
+            r"\w*rezension(?:en)?",
+            r"rezis?",
             r"rezensier(?:en|t)",
             r"sternen?",
             r"erfahrungsbericht",
@@ -716,6 +786,15 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fr": {
         "incentive": (
+            # refunds, in-app rewards, shipping, swaps
+            r"rembo",
+            r"pi[eè]ces",
+            r"vies",
+            r"frais de port offerts",
+            r"mutuellement",
+            # recruiting reviewers or testers: the reward (product, refund, pay) is implied
+            r"testeu(?:r|rs|se|ses) recherch[ée]e?s?",
+            r"(?:cherche|recherch(?:e|ons)) (?:\w+ ){0,2}testeu(?:rs|ses)",
             r"jeu[- ]concours",
             r"concours",
             r"gagn(?:er|ez|e|ant|ants)",
@@ -759,6 +838,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"je (?:te|vous) rends",
         ),
         "review": (
+            # a recruiting call names the act too (testing, reviewing, 刷单)
+            r"testeu(?:r|rs|se|ses) recherch[ée]e?s?",
+            r"(?:cherche|recherch(?:e|ons)) (?:\w+ ){0,2}testeu(?:rs|ses)",
             r"avis",
             r"commentaires?",
             r"not(?:e|er|ez)",
@@ -822,6 +904,18 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "it": {
         "incentive": (
+            # in-app rewards, shipping, refunds, swaps
+            r"gettoni",
+            r"vite",
+            r"monete",
+            r"spese di spedizione",
+            r"ti rid[oò]",
+            r"mutuamente",
+            r"cambio (?:di )?recensioni",
+            r"sblocca(?:re)?",
+            # recruiting reviewers or testers: the reward (product, refund, pay) is implied
+            r"(?:cerc(?:o|hiamo)) (?:\w+ ){0,2}(?:tester|recensori)",
+            r"tester cercasi",
             r"concors(?:o|i)",
             r"vinc(?:i|ere|ita|itore|itori)",
             r"premi(?:o)?",
@@ -869,8 +963,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"catena di recensioni",
         ),
         "review": (
+            # a recruiting call names the act too (testing, reviewing, 刷单)
+            r"(?:cerc(?:o|hiamo)) (?:\w+ ){0,2}(?:tester|recensori)",
+            r"tester cercasi",
             r"recension(?:e|i)",
             r"recensire",
+            r"recensi(?:sci|scila|scilo|te|rci|teci)",
             r"recensit(?:o|a)",
             r"valutazion(?:e|i)",
             r"stelle",
@@ -933,6 +1031,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "zh": {
         "incentive": (
+            r"\d+(?:\.\d+)?(?:元|块钱?|毛|rmb)",
+            r"[一二两三四五六七八九十几百]+(?:元|块钱?)",
+            # recruiting reviewers or testers: the reward (product, refund, pay) is implied
+            r"招募(?:测评|试用|评价)",
+            r"刷手",
+            r"刷单",
+            r"测评员",
             r"返现",
             r"返钱",
             r"返款",
@@ -984,17 +1089,26 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"互给",
         ),
         "review": (
+            # a recruiting call names the act too (testing, reviewing, 刷单)
+            r"招募(?:测评|试用|评价)",
+            r"刷手",
+            r"刷单",
+            r"测评员",
             r"评价",
             r"好评",
             r"评论",
             r"点评",
             r"晒图",
             r"追评",
-            r"五星",
-            r"星",
+            # stars given, not a hotel class (五星级), the flag (五星红旗) or a celebrity (明星)
+            r"五星(?!级|红旗)",
+            r"[1-5一二三四]颗?星(?!级)",
+            r"星星",
             r"打分",
             r"评分",
             r"口碑",
+        ),
+        "platform": (
             r"大众点评",
             r"淘宝",
             r"京东",
@@ -1019,7 +1133,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"再返",
             r"换",
         ),
-        "sentiment": (r"好评", r"五星", r"5星", r"满分", r"全五星"),
+        "sentiment": (r"好评", r"五星(?!级|红旗)", r"5星", r"满分", r"全五星"),
         "removal": (
             r"差评删",
             r"删了",
@@ -1176,6 +1290,12 @@ def _superset_for_re2(pattern: str) -> str:
     return "".join(out)
 
 
+_SWAP_LINKS = r"contre|gegen|for|x|per|por|pour|pra|4|↔|<->|⇄|⇆|="
+_SWAP_HINT = re.compile(rf"(?<!\w)(?:{_SWAP_LINKS})(?!\w)|[↔⇄⇆]")
+_SWAP = re.compile(rf"(?<!\w)(\w{{1,24}}(?: \w{{1,24}})?) ?(?:{_SWAP_LINKS}) ?\1(?!\w)")
+_SWAP_WORDS = frozenset({"1", "2", "3", "4", "5", "rec", "rev", "rv", "recs", "revs", "rezi", "follow"})
+
+
 class CueFinder:
     """Finds cues of every kind; compiled once, safe to share between threads.
 
@@ -1218,8 +1338,29 @@ class CueFinder:
                 start, end = normalized.original_span(m.start(), m.end())
                 language = self._language(kind, m.group())
                 cues.append(Cue(kind, language, start, end, original[start:end], m.start(), m.end()))
+        cues.extend(self._swaps(normalized))
         cues.sort(key=lambda c: (c.norm_start, c.norm_end))
         return cues
+
+    def _swaps(self, normalized: NormalizedText) -> list[Cue]:
+        """ "avis contre avis", "rec x rec", "5 for 5": a review in return, in any language.
+
+        The same word on both sides of a swap word is an incentive when that word is a review
+        word (or a star count); the lexicon cannot say "the same word" without a backreference.
+        """
+        text = normalized.text
+        if not _SWAP_HINT.search(text):
+            return []
+        found = []
+        for m in _SWAP.finditer(text):
+            word = m.group(1)
+            if word in _SWAP_WORDS or self.patterns["review"].search(word):
+                start, end = normalized.original_span(m.start(), m.end())
+                quote = normalized.original[start:end]
+                # a review in return is both the reward and the act it is given for
+                found.append(Cue("incentive", "common", start, end, quote, m.start(), m.end()))
+                found.append(Cue("review", "common", start, end, quote, m.start(), m.end()))
+        return found
 
 
 _FINDER: CueFinder | None = None
@@ -1241,6 +1382,7 @@ def find_cues(text: str | NormalizedText) -> list[Cue]:
 _NEAR = 120  # characters: an incentive this close to a review act is probably tied to it
 _PAIRS = (
     ("incentive", "review"),
+    ("incentive", "platform"),
     ("review", "exchange"),
     ("incentive", "exchange"),
     ("sentiment", "incentive"),
@@ -1257,10 +1399,25 @@ _QUOTED = re.compile(
 )
 
 
+# What a solicitation must state (LABELING.md): something of value, and a review act it is
+# given for. A platform name, a number or a link is context; on its own it is never the act.
+ACT_KINDS = ("review", "sentiment", "removal")
+
+
+def states_offer(cues: list[Cue]) -> bool:
+    """Whether the cues hold an incentive and a review act (rating, stars, a review, its removal).
+
+    Review swaps and coded recruiting ("testers needed, DM") count: a review in return and a
+    recruiting call are incentive cues in the lexicon.
+    """
+    kinds = {cue.kind for cue in cues}
+    return "incentive" in kinds and not kinds.isdisjoint(ACT_KINDS)
+
+
 def cue_feature_names() -> list[str]:
     names = [f"count_{kind}" for kind in CUE_KINDS]
     names += [f"near_{a}_{b}" for a, b in _PAIRS]
-    names += ["triple_near", "triple_anywhere", "log_length", "quoted_offer_share", "quoted_offer"]
+    names += ["triple_near", "triple_anywhere", "log_length", "quoted_offer_share", "quoted_offer", "states_offer"]
     return names
 
 
@@ -1286,6 +1443,7 @@ def cue_features(normalized: NormalizedText, cues: list[Cue]) -> list[float]:
                 break
     row += [triple_near, 1.0 if (inc and rev and exc) else 0.0, math.log1p(len(normalized.text)) / 10.0]
     row += _quoted_features(normalized.text, cues)
+    row.append(1.0 if states_offer(cues) else 0.0)
     return row
 
 

@@ -27,7 +27,17 @@ __all__ = ["EVIDENCE_KINDS", "Detector", "Evidence", "Verdict"]
 
 # Evidence shown to a moderator, in this order; the reporting and disclosure cues argue
 # against a flag and are shown too, so a reviewer sees why a post was let through.
-EVIDENCE_KINDS = ("incentive", "review", "exchange", "sentiment", "removal", "contact", "reporting", "disclosure")
+EVIDENCE_KINDS = (
+    "incentive",
+    "review",
+    "platform",
+    "exchange",
+    "sentiment",
+    "removal",
+    "contact",
+    "reporting",
+    "disclosure",
+)
 MAX_EVIDENCE = 16
 Errors = Literal["raise", "coerce"]
 

@@ -9,6 +9,7 @@ __all__ = ["highlight", "render_verdict"]
 _COLORS = {
     "incentive": "\033[1;33m",
     "review": "\033[1;36m",
+    "platform": "\033[36m",
     "exchange": "\033[1;35m",
     "sentiment": "\033[1;32m",
     "removal": "\033[1;31m",

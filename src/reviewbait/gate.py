@@ -30,19 +30,19 @@ __all__ = ["GATE_PATTERN", "REVIEW_PATTERN", "candidate_mask"]
 
 _REVIEW_STEMS = (
     r"revi|reveiw|rewiew|rev[ií]ew|r[e3]v\w?w|\br[e3]vs?\b|rvw|ratin|\brate|stars?\b|⭐|★|☆|🌟|✰|📝|✍"
-    r"|feedback|testimon|tester|testeur|r4r|\br ?4 ?r\b|\brv\b|\bav\b|\breco\b|\b5s\b"
+    r"|feedback|testimon|tester|testeu|probador|testador|avaliador|rese[nñ]ador|r4r|\br ?4 ?r\b|\brv\b|\bav\b|\breco\b|\b5s\b"
     r"|amazon|amz|yelp|google|g-?maps|tripadvisor|trustpilot|app ?store|play ?store|etsy|best ?buy"
     r"|walmart|ebay|booking|airbnb|temu|aliexpress|shopee|mercado|fiverr|capterra|\bg2\b|goodreads"
     r"|ifood|holidaycheck|pagesjaunes|depop|vinted|steam|product hunt|web store|glassdoor|zillow"
-    r"|[1-5] ?\*|\*{3,}"
-    r"|reseñ|\\bresen|opini|valor|califica|estrella|puntua"
-    r"|avali|resenha|estrela|coment|comment|\bnota\b|reclame|qualifi"
+    r"|[1-5] ?\*|\*{3,}|write[- ]?ups?|recommendation|recomendaci"
+    r"|reseñ|\bresen|opini|valor|califica|estrella|puntua"
+    r"|avali|resenha|estrel|coment|comment|\bnota\b|reclame|qualifi"
     r"|bewert|rezens|rezi|stern|erfahrungsb|kundenmeinung"
     r"|\bavis\b|évalu|éval|\beval|étoile|etoile|\bn[o0]t(?:e|es|er|ez|age)\b|témoign|critique|recommandation"
     r"|\bc[o0]mm(?:'|\b|ent)|\bcom'|senscritique|allocin|booknode|\bmalt\b|kundenst|\bcrítica|calific|\bstella\b|change it to \d"
     r"|\br[e3]ce\b|stellin|estrellit|vivino|thefork|zomato|falabella|\b5 ?(?:for|4) ?5\b|互测|互评"
     r"|recensi|valut|stelle|voto\b|giudizi"
-    r"|评|星|晒|打分|口碑|淘宝|京东|美团|拼多多|天猫|小红书|闲鱼|刷单"
+    r"|评|星|晒|打分|口碑|淘宝|京东|美团|拼多多|天猫|小红书|闲鱼|刷单|刷手|招募"
 )
 
 # Key words evaders disguise, matched letter by letter with substitutes and separators.

@@ -391,6 +391,8 @@ def _leet(m: re.Match[str]) -> list[Piece] | None:
     token = m.group()
     if not any(ch in _LEET for ch in token) or not any(ch.isalpha() for ch in token):
         return None
+    if any(ch.isalpha() and ord(ch) > 0x24F for ch in token):
+        return None  # not Latin script: a digit beside a Chinese character is a number ("给8块")
     n = len(token)
     alpha = [ch.isalpha() for ch in token]
     first = alpha.index(True)

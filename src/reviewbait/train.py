@@ -8,6 +8,7 @@ production. The test split is only scored at the end, for the model card.
 from __future__ import annotations
 
 import copy
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -38,15 +39,21 @@ CV_FOLDS = 5
 # The `precise` point is chosen for 0.985 precision on out-of-fold scores, leaving a margin
 # so that precision on unseen posts stays at or above the 0.97 it promises.
 PRECISE_TARGET = 0.985
+# Real text read as assumed negatives: each row weighs this much against a hand-written row
+# (chosen out of fold, see CHANGELOG): enough to teach that ordinary posts mention reviews,
+# stars and shops, not so much that real wording itself starts to look innocent.
+REAL_WEIGHT = 0.5
 
 
-def _classifier(splits: list[tuple[np.ndarray, np.ndarray]], seed: int, rows: int) -> PlattCalibratedClassifier:
+def _classifier(
+    splits: list[tuple[np.ndarray, np.ndarray]], seed: int, rows: int, class_weight: Any = "balanced"
+) -> PlattCalibratedClassifier:
     """A linear SVM, calibrated on grouped out-of-fold decision values and, given enough rows,
     the cue features (see :class:`PlattCalibratedClassifier`)."""
     from sklearn.svm import LinearSVC
 
     return PlattCalibratedClassifier(
-        LinearSVC(C=C, class_weight="balanced", max_iter=50000, random_state=seed),
+        LinearSVC(C=C, class_weight=class_weight, max_iter=50000, random_state=seed),
         cv=splits,
         context_columns=len(cue_feature_names()) if rows >= MIN_ROWS_FOR_STACKING else 0,
         calibrator_C=CALIBRATOR_C,
@@ -67,11 +74,15 @@ def fit_model(
     augment: bool = True,
     cv_folds: int = CV_FOLDS,
     feature_params: dict[str, Any] | None = None,
+    negatives: Any = None,
+    negative_weight: float = REAL_WEIGHT,
 ) -> tuple[SolicitationModel, dict[str, Any]]:
     """Fit on a labeled frame with ``text, label, category, language, sentiment_conditioned``.
 
-    ``group`` (near-duplicate group) is used when present. Returns the model and a report
-    with the out-of-fold scores the thresholds were chosen on.
+    ``group`` (near-duplicate group) is used when present. ``negatives`` (optional) are real
+    texts taken as label 0: they weigh ``negative_weight`` each, are never augmented, add no
+    term to the vocabulary and take no part in choosing thresholds. Returns the model and a
+    report with the out-of-fold scores the thresholds were chosen on.
     """
     import pandas as pd
     from sklearn.pipeline import Pipeline
@@ -85,16 +96,30 @@ def fit_model(
 
         train["group"] = near_duplicate_groups(train["text"].tolist())
     train["augmented"] = False
+    train["real"] = False
     frame = pd.concat([train, augment_frame(train, seed=seed)], ignore_index=True) if augment else train
+    frame["real"] = frame["real"].fillna(False).astype(bool)
+    written = len(frame)  # hand-written rows and their augmented variants come first
+    if negatives is not None and len(negatives):
+        extra = negatives.reset_index(drop=True).copy()
+        extra["label"] = 0
+        extra["augmented"] = False
+        extra["real"] = True
+        extra["group"] = np.arange(len(extra)) + int(pd.to_numeric(frame["group"]).max()) + 1
+        frame = pd.concat([frame, extra[[c for c in extra.columns if c in frame.columns]]], ignore_index=True)
+        frame["augmented"] = frame["augmented"].astype(bool)
+        frame["real"] = frame["real"].astype(bool)
+    real = frame["real"].to_numpy(dtype=bool)
     texts = frame["text"].tolist()
     y = frame["label"].to_numpy(dtype=int)
-    groups = frame["group"].to_numpy()
+    groups = pd.factorize(frame["group"].astype(str))[0]
     strata = (frame["label"].astype(str) + "|" + frame["language"].astype(str)).to_numpy()
 
     # Training units: every whole text, plus the windows of negative texts, so that a window
     # cut from an ordinary long post is known to be ordinary (windows are scored in use).
     normalized = [normalize(t) for t in texts]
-    features = SolicitationFeatures(**(feature_params or {})).fit_normalized(normalized)
+    # The vocabulary and IDF come from the hand-written rows only (see reviewbait.real_text).
+    features = SolicitationFeatures(**(feature_params or {})).fit_normalized(normalized[:written])
     units = make_units(normalized)
     whole = np.array([span == (0, len(normalized[o].text)) for span, o in zip(units.span, units.owner, strict=True)])
     keep = np.flatnonzero(whole | (y[units.owner] == 0))
@@ -106,16 +131,23 @@ def fit_model(
     # Grouped folds over rows; each fold's units are the units of its rows. The classifier
     # fits one model per fold (for calibration), and the same fold models then score every
     # unit of their held-out rows (windows included) exactly as the detector will.
-    original = ~frame["augmented"].to_numpy(dtype=bool)
+    original = ~frame["augmented"].to_numpy(dtype=bool) & ~real
     row_folds = _grouped_splits(y, strata, groups, seed, cv_folds)
     unit_folds = [(np.flatnonzero(np.isin(owner, a)), np.flatnonzero(np.isin(owner, b))) for a, b in row_folds]
-    classifier = _classifier(unit_folds, seed, rows=int(original.sum())).fit(X, y_units)
+    # Classes are balanced over the hand-written units; real units then weigh negative_weight.
+    written_units = ~real[owner]
+    share = np.bincount(y_units[written_units], minlength=2) / written_units.sum()
+    class_weight = {0: 0.5 / share[0], 1: 0.5 / share[1]} if share.all() else "balanced"
+    unit_weight = np.where(real[owner], negative_weight, 1.0)
+    classifier = _classifier(unit_folds, seed, rows=int(original.sum()), class_weight=class_weight)
+    classifier.fit(X, y_units, sample_weight=unit_weight)
+    scored = original | real
 
     oof = np.full(len(frame), np.nan)
     for (_, held_out), (_, fold_estimator), fold_calibrator in zip(
         row_folds, classifier.fold_estimators_, classifier.fold_calibrators_, strict=True
     ):
-        held_out = held_out[original[held_out]]
+        held_out = held_out[scored[held_out]]
         fold_classifier = copy.copy(classifier)
         fold_classifier.estimator_ = fold_estimator
         fold_classifier.calibrator_ = fold_calibrator
@@ -150,9 +182,11 @@ def fit_model(
         sentiment_classifier=sentiment,
         thresholds=thresholds,
     )
+    real_oof = oof[real]
     report = {
         "train_rows": int(original.sum()),
-        "augmented_rows": int((~original).sum()),
+        "augmented_rows": int((~original & ~real).sum()),
+        "real_negative_rows": int(real.sum()),
         "window_units": int(len(keep) - whole.sum()),
         "out_of_fold": oof[original],  # for callers; not written to the manifest
         "cv": {
@@ -160,6 +194,10 @@ def fit_model(
             "grouped_by": "near-duplicate group",
             "balanced": binary_metrics(y[original], oof[original], thresholds["balanced"]),
             "precise": binary_metrics(y[original], oof[original], thresholds["precise"]),
+            "real_negatives_flagged": {
+                name: round(float(np.mean(real_oof >= t)), 5) if real_oof.size else None
+                for name, t in thresholds.items()
+            },
         },
     }
     return model, report
@@ -210,15 +248,74 @@ def _category_head_metrics(model: SolicitationModel, test: Any) -> dict[str, Any
     }
 
 
+def real_text_metrics(model: SolicitationModel, corpora: list[Any]) -> dict[str, Any]:
+    """Flagged share of every real ``dev`` corpus, and precision/recall on the real offers.
+
+    Both are measured only (``../shared/corpora``); empty when the corpora are absent.
+    """
+    from reviewbait.real_text import dev_flag_rates, real_offer_metrics
+
+    if not corpora:
+        return {}
+
+    def score(texts: list[str]) -> np.ndarray:
+        return model.score(texts)[0]
+
+    offers = corpora[0].path.parents[2] / "real_offers" / "real_offers_dev.csv"
+    return {
+        "real_dev": dev_flag_rates(score, model.thresholds, corpora),
+        "real_offers": real_offer_metrics(score, model.thresholds, offers),
+    }
+
+
+def obfuscated_recall(model: SolicitationModel, test: Any, seed: int) -> dict[str, Any]:
+    """Recall on the test positives and on disguised copies of them (a robustness check only).
+
+    The copies are machine-made (:func:`reviewbait.augment.obfuscate`), so they are reported
+    beside the metrics, never as part of them.
+    """
+    from reviewbait.augment import obfuscate
+
+    positives = test.loc[test["label"] == 1, "text"].tolist()
+    rng = np.random.default_rng(seed)
+    plain, _ = model.score(positives)
+    disguised, _ = model.score([obfuscate(text, rng) for text in positives])
+    return {
+        "n": len(positives),
+        **{
+            name: {
+                "recall": round(float(np.mean(plain >= t)), 4),
+                "disguised_recall": round(float(np.mean(disguised >= t)), 4),
+            }
+            for name, t in model.thresholds.items()
+        },
+    }
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "reviewbait train") -> dict[str, Any]:
     """Train on the bundled corpus's train split, evaluate on its test split, write the model."""
     from reviewbait.card import write_card
+    from reviewbait.real_text import find_real_corpora, load_real_negatives, real_corpora_dir
 
     started = time.perf_counter()
     corpus = load_split(load_corpus())
     train = corpus[corpus["split"] == "train"]
     test = corpus[corpus["split"] == "test"].reset_index(drop=True)
-    model, report = fit_model(train, seed=seed)
+    real_corpora = find_real_corpora()
+    if real_corpora:
+        negatives, real_files = load_real_negatives(real_corpora, seed=seed)
+        log(f"read {len(negatives)} real texts as assumed negatives from {len(real_corpora)} corpora")
+    else:
+        negatives, real_files = None, []
+        log(
+            "no ../shared/corpora/real found (set REVIEWBAIT_REAL_CORPORA to its path): "
+            "training on the hand-written corpus only, with no real-text negatives and no real-text figures"
+        )
+    model, report = fit_model(train, seed=seed, negatives=negatives)
     p_test, details = model.score(test["text"].tolist(), with_details=True)
     predicted_category = np.array([details["category"].get(i, "") for i in range(len(test))], dtype=object)
     metrics = {
@@ -226,6 +323,8 @@ def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "revi
         "heads": _category_head_metrics(model, test),
         "train_cv": report["cv"],
         "sms_spam_collection": sms_false_positive_rates(model, model.thresholds),
+        **real_text_metrics(model, real_corpora),
+        "obfuscated_test_positives": obfuscated_recall(model, test, seed),
     }
     manifest = {
         "model_version": time.strftime("%Y.%m.%d"),
@@ -234,7 +333,13 @@ def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "revi
         "data": {
             "train_rows": report["train_rows"],
             "augmented_train_rows": report["augmented_rows"],
+            "real_negative_rows": report["real_negative_rows"],
             "test_rows": len(test),
+        },
+        "real_text": {
+            "directory": str(real_corpora_dir()) if real_corpora else None,
+            "weight": REAL_WEIGHT if real_corpora else None,
+            "files": real_files,
         },
         "thresholds": model.thresholds,
         "threshold_choice": (
