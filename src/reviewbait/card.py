@@ -268,7 +268,7 @@ def render_readme_metrics(manifest: dict[str, Any]) -> str:
             f"Real text (`dev` rows of `../shared/corpora/real`, {dev['rows']} texts in seven languages, measured "
             f"only) flagged: {dev['overall']['balanced']:.3%} at `balanced` (worst corpus {worst[0]}, "
             f"{worst[1]['balanced']:.2%}), {dev['overall']['precise']:.3%} at `precise`; per corpus in "
-            "[models/MODEL_CARD.md](models/MODEL_CARD.md).",
+            "[src/reviewbait/models/MODEL_CARD.md](src/reviewbait/models/MODEL_CARD.md).",
         ]
     offers = m.get("real_offers")
     if offers:

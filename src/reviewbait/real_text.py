@@ -65,7 +65,10 @@ def real_corpora_dir() -> Path | None:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env) if Path(env).is_dir() else None
-    candidates = [Path(__file__).resolve().parents[3] / "shared" / "corpora" / "real"]
+    from reviewbait.corpus import clone_root
+
+    root = clone_root()
+    candidates = [root.parent / "shared" / "corpora" / "real"] if root is not None else []
     candidates.append(Path.cwd().resolve().parent / "shared" / "corpora" / "real")
     return next((c for c in candidates if c.is_dir()), None)
 

@@ -2,7 +2,7 @@
 // Every text from a post is put into the page with textContent, never as HTML.
 "use strict";
 
-const KINDS = ["incentive", "review", "exchange", "sentiment", "removal", "contact", "reporting", "disclosure"];
+const KINDS = ["incentive", "review", "platform", "exchange", "sentiment", "removal", "contact", "reporting", "disclosure"];
 // The labeling guide's categories (insert_card is a platform now, not a category).
 const POSITIVE = ["contest", "direct_reward", "refund_recruit", "review_swap", "paid_review", "suppression"];
 const NEGATIVE = ["giveaway_no_review", "review_request", "survey_incentive", "referral", "promo", "prize_spam",
