@@ -61,7 +61,8 @@ def render_card(manifest: dict[str, Any]) -> str:
         "## What it does",
         "Scores how likely a post offers something of value in exchange for writing, changing or",
         "removing a review or rating (review solicitation, see `../shared/LABELING.md`), and names",
-        "the kind (`category`) and whether the offer requires a positive review.",
+        "the kind (`category`), what is offered (`incentive_type`) and whether the offer requires a",
+        "positive review.",
         "",
         *_artifact_lines(manifest),
     ]
@@ -110,6 +111,7 @@ def render_card(manifest: dict[str, Any]) -> str:
         "",
         f"Category head on test positives: accuracy {heads['category_accuracy']}, macro-F1 "
         f"{heads['category_macro_f1']}; sentiment-condition head accuracy {heads['sentiment_accuracy']} (n={heads['n']}).",
+        *_incentive_lines(m.get("incentive")),
         "",
         "## Real text: SMS Spam Collection",
     ]
@@ -125,6 +127,24 @@ def render_card(manifest: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _incentive_lines(incentive: dict[str, Any] | None) -> list[str]:
+    """What is offered (``incentive_type``) on the flagged positives of the test split."""
+    if not incentive:
+        return []
+    lines = [
+        "",
+        f"Incentive head (`incentive_type`, what is offered) on the {incentive['n']} positives flagged at "
+        f"`{incentive['threshold']}`: accuracy {incentive['accuracy']}. Per value, *accuracy* is the share "
+        "of that value's rows given it:",
+        "",
+        _row("incentive_type", "n", "accuracy", "precision", "F1"),
+        _row("---", "---", "---", "---", "---"),
+    ]
+    for value, v in incentive["per_value"].items():
+        lines.append(_row(value, v["n"], v["accuracy"], v["precision"], v["f1"]))
+    return lines
 
 
 def render_user_card(manifest: dict[str, Any]) -> str:
@@ -214,6 +234,15 @@ def render_readme_metrics(manifest: dict[str, Any]) -> str:
         _row("---", "---", "---", "---"),
     ]
     lines += [_row(k, v["detection_recall"], v.get("slice_f1", ""), v["f1"]) for k, v in sorted(positives.items())]
+    incentive = m.get("incentive")
+    if incentive:
+        lines += [
+            "",
+            f"`incentive_type` (what is offered) on the {incentive['n']} flagged test positives: accuracy "
+            f"{incentive['accuracy']}; per value: "
+            + ", ".join(f"{k} {v['accuracy']}" for k, v in incentive["per_value"].items())
+            + ".",
+        ]
     sms = m.get("sms_spam_collection")
     if sms:
         lines += [
