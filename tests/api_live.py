@@ -50,6 +50,7 @@ def expected(verdict: Verdict) -> dict[str, Any]:
         "probability": verdict.probability,
         "is_solicitation": verdict.is_solicitation,
         "category": verdict.category,
+        "incentive_type": verdict.incentive_type,
         "sentiment_conditioned": verdict.sentiment_conditioned,
         "evidence": [asdict(e) for e in verdict.evidence],
     }

@@ -84,6 +84,10 @@ def test_openapi_and_docs_are_served(client: httpx.Client) -> None:
     assert request["properties"]["texts"]["maxItems"] == 1000
     assert request["properties"]["text"]["maxLength"] == 20000
     assert "securitySchemes" not in schema["components"]
+    result = schema["components"]["schemas"]["CheckResult"]["properties"]
+    assert (
+        "gift_card" in result["incentive_type"]["description"] and "direct_reward" in result["category"]["description"]
+    )
     assert client.get("/docs").status_code == 200
 
 

@@ -54,7 +54,7 @@ def _split_scored(out: bytes, records: list[tuple[bytes, bytes]], delimiter: str
         end = out.index(eol, position) if eol else len(out)
         suffix = out[position:end].decode("utf-8")
         fields = next(csv.reader([suffix], delimiter=delimiter))
-        assert fields[0] == "" and len(fields) == 6, suffix
+        assert fields[0] == "" and len(fields) == 1 + len(batch.ADDED_COLUMNS), suffix
         added.append(fields[1:])
         position = end + len(eol)
     assert position == len(out), "extra bytes after the last record"
@@ -94,7 +94,8 @@ def test_csv_round_trip_preserves_every_byte(tmp_path: Path, tiny_model_dir: Pat
     assert [row[0] for row in added[1:]] == [f"{p:.6f}" for p in expected["probability"]]
     assert [int(row[1]) for row in added[1:]] == expected["flag"].tolist()
     assert [row[2] for row in added[1:]] == expected["category"]
-    assert [row[4] for row in added[1:]] == expected["evidence"]
+    assert [row[3] for row in added[1:]] == expected["incentive"]
+    assert [row[5] for row in added[1:]] == expected["evidence"]
     assert summary.rows_read == 7
     assert summary.rows_written == 7
     assert summary.rows_rejected == 0
@@ -273,7 +274,9 @@ def test_added_column_clash_suggests_prefix(tmp_path: Path, tiny_model_dir: Path
         score_file(_options(tmp_path, tiny_model_dir))
     score_file(_options(tmp_path, tiny_model_dir, prefix="rb_", output=str(tmp_path / "out.csv")))
     header = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "message,reviewbait_flag,rb_probability,rb_flag,rb_category,rb_sentiment_conditioned,rb_evidence"
+    assert header == (
+        "message,reviewbait_flag,rb_probability,rb_flag,rb_category,rb_incentive,rb_sentiment_conditioned,rb_evidence"
+    )
 
 
 def test_only_flagged_limit_and_threshold(tmp_path: Path, tiny_model_dir: Path, tiny_detector) -> None:

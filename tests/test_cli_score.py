@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from reviewbait import cli
@@ -152,7 +153,7 @@ def test_stdin_to_stdout(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) 
     written = stdout.buffer.getvalue()  # type: ignore[attr-defined]
     lines = written.split(b"\n")
     assert lines[1].startswith(b'007,"' + SOLICITATION.encode() + b'",')
-    assert lines[2] == b"NA,,0.000000,0,,0,"
+    assert lines[2] == b"NA,,0.000000,0,,,0,"
     assert "standard input -> standard output" in stderr.getvalue()
 
 
@@ -265,3 +266,22 @@ def test_report_reads_other_formats(
     unit = "row" if extension == "parquet" else "line"
     if flagged:
         assert "id=" in stdout and f"({unit} " in stdout
+
+
+def test_report_shows_the_incentive_and_reads_files_scored_before_it(
+    tmp_path: Path, tiny_model_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "scored.csv"
+    args = ["score", str(SAMPLE), "--text-column", "message", "-o", str(out), "--model", str(tiny_model_dir)]
+    assert _run(capsys, *args, "--quiet", "--threshold", "0.05")[0] == 0
+    scored = pd.read_csv(out, dtype=str, keep_default_na=False)
+    flagged = scored[scored["reviewbait_flag"] == "1"]
+    assert len(flagged) and (flagged["reviewbait_incentive"] != "").all()
+    assert (scored.loc[scored["reviewbait_flag"] == "0", "reviewbait_incentive"] == "").all()
+    code, stdout, _ = _run(capsys, "report", str(out), "-n", "1")
+    assert code == 0 and any(f"({value})" in stdout for value in set(flagged["reviewbait_incentive"]))
+    older = tmp_path / "older.csv"
+    scored.drop(columns=["reviewbait_incentive"]).to_csv(older, index=False)
+    code, stdout, stderr = _run(capsys, "report", str(older), "-n", "1")
+    assert code == 0, stderr
+    assert stdout.startswith(f"{older}: 220 rows, {len(flagged)} flagged")

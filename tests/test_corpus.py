@@ -86,6 +86,33 @@ def test_validation_names_every_problem() -> None:
         validate_corpus(bad.drop(columns=["platform"]))
 
 
+def test_retired_insert_card_category_is_rejected_with_what_to_use(corpus: pd.DataFrame) -> None:
+    assert "insert_card" not in set(corpus["category"])
+    assert "insert_card" in set(corpus["platform"])  # the medium is kept where it belongs
+    old = corpus.head(3).astype({"label": str, "sentiment_conditioned": str})
+    old.loc[old.index[0], ["label", "category", "sentiment_conditioned"]] = ["1", "insert_card", "0"]
+    with pytest.raises(CorpusError) as error:
+        validate_corpus(old)
+    message = str(error.value)
+    assert "category insert_card is retired" in message and "use direct_reward" in message and "platform" in message
+    assert "label 1 with a category that is not positive" not in message  # one problem, said once
+
+
+def test_user_labels_with_the_retired_category_are_mapped_with_one_line() -> None:
+    from reviewbait.corpus import map_retired_categories
+
+    categories = pd.Series(["insert_card", "contest", " insert_card", "promo"])
+    mapped, note = map_retired_categories(categories, "old.csv")
+    assert mapped.tolist() == ["direct_reward", "contest", "direct_reward", "promo"]
+    assert (
+        note is not None
+        and "\n" not in note
+        and note.startswith("old.csv: read 2 rows of insert_card as direct_reward")
+    )
+    same, none = map_retired_categories(pd.Series(["contest"]), "new.csv")
+    assert none is None and same.tolist() == ["contest"]
+
+
 def test_machine_variants_are_never_in_the_data_files(corpus: pd.DataFrame) -> None:
     assert not corpus["id"].str.contains("~aug").any()
     assert np.all(corpus["text"].str.strip() != "")

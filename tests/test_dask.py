@@ -313,3 +313,10 @@ def test_the_core_install_does_not_need_dask() -> None:
     assert core.returncode == 0, core.stderr
     extra = subprocess.run([sys.executable, "-c", blocked + "import reviewbait.dask"], capture_output=True, text=True)
     assert extra.returncode != 0 and "pip install 'reviewbait[dask]'" in extra.stderr
+
+
+def test_added_columns_are_the_detectors_in_its_order() -> None:
+    from reviewbait.batch import ADDED_COLUMNS
+    from reviewbait.detector import SCORE_COLUMNS
+
+    assert tuple(rdask.ADDED_DTYPES) == SCORE_COLUMNS == ADDED_COLUMNS

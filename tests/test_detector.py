@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from reviewbait import Detector, Evidence, Verdict
-from reviewbait.corpus import POSITIVE_CATEGORIES
+from reviewbait.corpus import INCENTIVE_TYPES, POSITIVE_CATEGORIES
+from reviewbait.detector import SCORE_COLUMNS
 
 OFFER = "Leave a 5 star review on Amazon and we refund your order in full via PayPal, DM me"
 PLAIN = "The meeting is moved to Thursday at 3pm, bring the slides"
@@ -126,10 +127,21 @@ def test_score_frame_keeps_every_column_and_row(tiny_detector: Detector) -> None
     assert "rb2_probability" in renamed.columns
 
 
-def test_flagged_verdicts_carry_a_category(tiny_detector: Detector) -> None:
+def test_flagged_verdicts_carry_a_category_and_an_incentive(tiny_detector: Detector) -> None:
     verdict = tiny_detector.check(OFFER, threshold=0.0)
     assert verdict.category in POSITIVE_CATEGORIES
+    assert verdict.incentive_type in INCENTIVE_TYPES and verdict.incentive_type
     assert "incentive:" in verdict.evidence_summary()
+    unflagged = tiny_detector.check(OFFER, threshold=1.0)
+    assert unflagged.category is None and unflagged.incentive_type is None
+
+
+def test_score_frame_incentive_column_matches_the_verdicts(tiny_detector: Detector) -> None:
+    texts = [OFFER, PLAIN, "好评返现", "Laissez un avis 5 étoiles, carte cadeau offerte"]
+    scored = tiny_detector.score_frame(pd.DataFrame({"message": texts}), text_column="message", threshold=0.0)
+    verdicts = tiny_detector.check_many(texts, threshold=0.0)
+    assert scored["reviewbait_incentive"].tolist() == [v.incentive_type or "" for v in verdicts]
+    assert list(scored.columns[1:]) == [f"reviewbait_{name}" for name in SCORE_COLUMNS]
 
 
 def test_thread_safe_results_equal_sequential(tiny_detector: Detector) -> None:

@@ -192,7 +192,7 @@ def test_category_head_contract() -> None:
         "i'll review your book if you review mine, r4r",
         "好评返现5元，加微信",
     ] * 3
-    y = ["contest", "insert_card", "review_swap", "refund_recruit"] * 3
+    y = ["contest", "direct_reward", "review_swap", "refund_recruit"] * 3
     features = small().fit(texts)
     X = features.transform(texts)
     head = CategoryHead(alpha=1.0)
@@ -218,6 +218,45 @@ def test_category_head_contract() -> None:
     assert counts[0, list(SUBTYPES).index("prize")] > 0 and counts[1].sum() == 0
 
 
+def test_incentive_head_contract() -> None:
+    """Same contract as the category head, one more parameter and block; audience off by default."""
+    from reviewbait.heads import INCENTIVES, IncentiveHead, incentive_counts
+
+    texts = [
+        "review us on google and enter the prize draw, winners picked friday",
+        "thank you for your purchase! leave a review and get a $10 gift card",
+        "i'll review your book if you review mine, r4r",
+        "好评返现5元，加微信",
+    ] * 3
+    y = ["prize_draw", "gift_card", "reciprocal_review", "refund"] * 3
+    features = small().fit(texts)
+    X = features.transform(texts)
+    head = IncentiveHead()
+    assert clone(head).get_params() == {
+        "alpha": 0.3,
+        "cjk_weight": 1.0,
+        "subtype_weight": 1.0,
+        "audience_weight": 0.0,
+        "incentive_weight": 1.0,
+    }
+    with pytest.raises(NotFittedError):
+        head.predict(X, texts=texts)
+    assert list(head.fit(X, y, texts=texts).predict(X, texts=texts)) == y
+    assert head.decision_function(X, texts=texts).shape == (len(texts), 4)
+    again = joblib.load(io.BytesIO(_dumped(head)))
+    assert np.array_equal(again.decision_function(X, texts=texts), head.decision_function(X, texts=texts))
+    counts = incentive_counts(["200 coins and a $10 gift card", "plain words"]).toarray()
+    assert counts.shape == (2, len(INCENTIVES))
+    assert counts[0, list(INCENTIVES).index("points")] > 0 and counts[0, list(INCENTIVES).index("gift_card")] > 0
+    assert counts[1].sum() == 0
+
+
+def _dumped(estimator: object) -> bytes:
+    buffer = io.BytesIO()
+    joblib.dump(estimator, buffer)
+    return buffer.getvalue()
+
+
 def test_audience_block_reads_the_whole_text_when_given() -> None:
     """The audience signals come from ``contexts`` (whole texts), the rest from the unit texts."""
     from reviewbait.heads import AUDIENCE, audience_counts
@@ -235,7 +274,7 @@ def test_audience_block_reads_the_whole_text_when_given() -> None:
     assert counts[2].sum() == 0
 
     texts = ["leave a review and get a gift card", "leave a review and get a gift card"] * 4
-    y = ["insert_card", "direct_reward"] * 4
+    y = ["refund_recruit", "direct_reward"] * 4
     contexts = [
         "dear anna,\nthank you for your order #55120. leave a review and get a gift card",
         "everyone! leave a review and get a gift card, show the cashier",
@@ -264,3 +303,10 @@ def test_rearranged_patterns_count_what_the_plain_patterns_count(block: str) -> 
     expected = np.log1p(np.array([[len(p.findall(t)) for p in plain] for t in texts], dtype=np.float32))
     assert expected.sum() > 0
     assert np.array_equal(count(texts).toarray(), expected)
+
+
+def test_incentive_block_has_one_entry_per_guide_value() -> None:
+    from reviewbait.corpus import INCENTIVE_TYPES
+    from reviewbait.heads import INCENTIVES
+
+    assert list(INCENTIVES) == [t for t in INCENTIVE_TYPES if t]

@@ -51,6 +51,27 @@ def _evaluate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str,
     return code, captured.out, captured.err
 
 
+def test_evaluate_reads_the_retired_insert_card_category_with_one_warning(
+    labeled: Path, tiny_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frame = pd.read_csv(labeled, dtype=str, keep_default_na=False)
+    old = frame["kind"] == "direct_reward"
+    frame.loc[old, "kind"] = "insert_card"
+    path = tmp_path / "old.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "result.json"
+    code, _, stderr = _evaluate(
+        capsys, str(path), "--text-column", "body", "--label-column", "is_bait", "--category-column", "kind",
+        "--model", str(tiny_model_dir), "--json", str(out),
+    )  # fmt: skip
+    assert code == 0, stderr
+    warnings = [line for line in stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and f"{int(old.sum())} rows of insert_card as direct_reward" in warnings[0]
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert "insert_card" not in result["per_category"]
+    assert result["per_category"]["direct_reward"]["positives"] == int(old.sum())
+
+
 def _expected(y: np.ndarray, p: np.ndarray, t: float) -> dict[str, float]:
     flagged = ((p >= t) & (p > 0)).astype(int)
     return {

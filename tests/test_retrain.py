@@ -171,6 +171,18 @@ def test_optional_columns_and_column_mapping(tmp_path: Path) -> None:
     assert rows["id"].iloc[0] == "bad:1"
 
 
+def test_the_retired_insert_card_category_is_read_as_direct_reward(tmp_path: Path) -> None:
+    frame = user_frame()
+    old = frame["category"] == "direct_reward"
+    assert old.any()
+    frame.loc[old, "category"] = "insert_card"
+    rows, notes = load_user_rows([_write(tmp_path, frame, "old.csv")])
+    assert "insert_card" not in set(rows["category"])
+    assert (rows["category"] == "direct_reward").sum() == old.sum()
+    retired = [n for n in notes if "insert_card" in n]
+    assert len(retired) == 1 and f"read {int(old.sum())} rows of insert_card as direct_reward" in retired[0]
+
+
 def test_user_rows_replace_the_same_text_in_the_base() -> None:
     user = user_frame()
     base = pd.concat([user.iloc[[0]].assign(id=["base-1"], label=[0], category=["other"]), user.iloc[[35]]])

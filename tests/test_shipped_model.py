@@ -110,3 +110,44 @@ def test_the_manifest_pins_the_lexicon_and_the_reviewbait_version(manifest: dict
 
     assert manifest["lexicon_sha256"] == lexicon_fingerprint(), "cue, gate or head patterns changed: run `make train`"
     assert manifest["versions"]["reviewbait"] == __version__
+
+
+# Clear offers whose evidence names what is offered: the incentive head must agree with it.
+# (written for these tests; one or more per language)
+NAMED_INCENTIVES = [
+    ("Leave us a 5-star review on Google and get a $10 gift card!", "gift card", "gift_card"),
+    ("Review the blender on Amazon and we send you a full refund via PayPal.", "refund", "refund"),
+    ("Rate us 5 stars on the Play Store and get 200 coins!", "coins", "points"),
+    ("Review us on Google for a chance to win an iPad!", "chance to win", "prize_draw"),
+    ("Etsy sellers: I'll review yours if you review mine, review swap anyone?", "review swap", "reciprocal_review"),
+    ("We pay $5 per review on Amazon. DM me for details.", "$5", "cash"),
+    ("Déjanos una reseña en Google y llévate un 20% de descuento en tu próxima compra.", "descuento", "discount"),
+    ("Bewerte uns mit 5 Sternen bei Amazon und wir erstatten dir den vollen Kaufpreis.", "erstatten", "refund"),
+    ("Laissez un avis sur Google et participez au tirage au sort d'un iPhone !", "tirage au sort", "prize_draw"),
+    ("Avalie o app com 5 estrelas na Play Store e ganhe 500 moedas!", "moedas", "points"),
+    ("Lascia una recensione su Amazon e ricevi una gift card da 10 €!", "gift card", "gift_card"),
+    ("给五星好评截图参与抽奖，iPad等你拿", "抽奖", "prize_draw"),
+]
+
+
+@pytest.mark.parametrize(("text", "named", "incentive"), NAMED_INCENTIVES)
+def test_incentive_head_agrees_with_the_evidence_that_names_the_incentive(
+    shipped: Detector, text: str, named: str, incentive: str
+) -> None:
+    verdict = shipped.check(text)
+    assert verdict.is_solicitation
+    quoted = [e.text.lower() for e in verdict.evidence if e.kind == "incentive"]
+    assert any(named.lower() in q or q in named.lower() for q in quoted), quoted  # the evidence names it
+    assert verdict.incentive_type == incentive
+
+
+def test_incentive_accuracy_floor_on_flagged_test_positives(shipped: Detector, manifest: dict) -> None:
+    corpus = load_split(load_corpus())
+    test = corpus[(corpus["split"] == "test") & (corpus["label"] == 1)]
+    verdicts = shipped.check_many(test["text"].tolist())
+    flagged = [
+        (v.incentive_type, t) for v, t in zip(verdicts, test["incentive_type"], strict=True) if v.is_solicitation
+    ]
+    assert len(flagged) >= 0.85 * len(test)
+    assert np.mean([a == b for a, b in flagged]) >= 0.80
+    assert set(manifest["metrics"]["incentive"]["per_value"]) <= set(test["incentive_type"])

@@ -62,3 +62,22 @@ def test_augmented_rows_are_marked_and_disguised() -> None:
     rng = np.random.default_rng(0)
     disguised = {obfuscate("Leave a review for a free gift card", rng) for _ in range(20)}
     assert len(disguised) > 5  # many different disguises, not one fixed rewrite
+
+
+def test_incentive_metrics_count_flagged_positives_only() -> None:
+    from reviewbait.train import incentive_metrics
+
+    test = pd.DataFrame(
+        {
+            "label": [1, 1, 1, 1, 0],
+            "incentive_type": ["cash", "cash", "refund", "points", "discount"],
+        }
+    )
+    flagged = np.array([True, True, True, False, True])
+    predicted = np.array(["cash", "refund", "refund", "points", "discount"], dtype=object)
+    m = incentive_metrics(test, flagged, predicted)
+    assert m["n"] == 3 and m["accuracy"] == round(2 / 3, 4)
+    assert m["per_value"] == {
+        "cash": {"n": 2, "accuracy": 0.5, "precision": 1.0, "f1": round(2 / 3, 4)},
+        "refund": {"n": 1, "accuracy": 1.0, "precision": 0.5, "f1": round(2 / 3, 4)},
+    }

@@ -188,7 +188,14 @@ class EvidenceSpan(BaseModel):
 class CheckResult(BaseModel):
     probability: float = Field(description="calibrated probability that the text solicits reviews for a reward")
     is_solicitation: bool
-    category: str | None = Field(description="kind of solicitation when flagged, else null")
+    category: str | None = Field(
+        description="kind of solicitation when flagged (contest, direct_reward, refund_recruit, review_swap, "
+        "paid_review or suppression), else null"
+    )
+    incentive_type: str | None = Field(
+        description="what is offered when flagged (prize_draw, free_product, refund, cash, gift_card, discount, "
+        "points, upgrade, reciprocal_review or other), else null"
+    )
     sentiment_conditioned: bool = Field(description="the reward depends on a positive review (flagged texts only)")
     evidence: list[EvidenceSpan]
 
@@ -574,6 +581,7 @@ def _result(verdict: Verdict) -> CheckResult:
         probability=verdict.probability,
         is_solicitation=verdict.is_solicitation,
         category=verdict.category,
+        incentive_type=verdict.incentive_type,
         sentiment_conditioned=verdict.sentiment_conditioned,
         evidence=[EvidenceSpan(kind=e.kind, text=e.text, start=e.start, end=e.end) for e in verdict.evidence],
     )

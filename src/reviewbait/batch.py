@@ -52,7 +52,9 @@ __all__ = [
     "score_file",
 ]
 
-ADDED_COLUMNS = ("probability", "flag", "category", "sentiment_conditioned", "evidence")
+ADDED_COLUMNS = ("probability", "flag", "category", "incentive", "sentiment_conditioned", "evidence")
+# Files scored before the incentive column existed lack these; `reviewbait report` still reads them.
+_OPTIONAL_ADDED = frozenset({"incentive"})
 FORMATS = ("csv", "tsv", "csv.gz", "tsv.gz", "jsonl", "jsonl.gz", "parquet")
 DELIMITERS = (",", ";", "\t", "|")
 BLOCK_BYTES = 1 << 20
@@ -903,6 +905,7 @@ class _SpliceWriter(_Writer):
         probability = scored["probability"]
         flag = scored["flag"]
         category = scored["category"]
+        incentive = scored["incentive"]
         sentiment = scored["sentiment_conditioned"]
         evidence = scored["evidence"]
         raws, eols = chunk.raws, chunk.eols
@@ -911,10 +914,13 @@ class _SpliceWriter(_Writer):
         for i in keep:
             append(raws[i])
             if flag[i]:
-                suffix = f"{d}{probability[i]:.6f}{d}1{d}{_quote(category[i], d)}{d}{sentiment[i]}{d}{_quote(evidence[i], d)}"
+                suffix = (
+                    f"{d}{probability[i]:.6f}{d}1{d}{_quote(category[i], d)}{d}{_quote(incentive[i], d)}"
+                    f"{d}{sentiment[i]}{d}{_quote(evidence[i], d)}"
+                )
                 append(suffix.encode(codec, errors="replace"))
             else:
-                append(f"{d}{probability[i]:.6f}{d}0{d}{d}0{d}".encode())
+                append(f"{d}{probability[i]:.6f}{d}0{d}{d}{d}0{d}".encode())
             append(eols[i])
         if out:
             self._out.write(b"".join(out))
@@ -937,11 +943,11 @@ class _DelimitedWriter(_Writer):
         values = _chunk_values(source, chunk)
         text = source.kind != "delimited"
         probability, flag, category = scored["probability"], scored["flag"], scored["category"]
-        sentiment, evidence = scored["sentiment_conditioned"], scored["evidence"]
+        incentive, sentiment, evidence = scored["incentive"], scored["sentiment_conditioned"], scored["evidence"]
         rows = []
         for i in keep:
             row = [_cell_text(v) for v in values[i]] if text else list(values[i])
-            row += [f"{probability[i]:.6f}", int(flag[i]), category[i], int(sentiment[i]), evidence[i]]
+            row += [f"{probability[i]:.6f}", int(flag[i]), category[i], incentive[i], int(sentiment[i]), evidence[i]]
             rows.append(row)
         if rows:
             self._emit(rows)
@@ -957,7 +963,7 @@ class _JsonlWriter(_Writer):
 
     def write(self, source: _InputBase, chunk: _Chunk, scored: dict[str, Any], keep: list[int]) -> None:
         probability, flag, category = scored["probability"], scored["flag"], scored["category"]
-        sentiment, evidence = scored["sentiment_conditioned"], scored["evidence"]
+        incentive, sentiment, evidence = scored["incentive"], scored["sentiment_conditioned"], scored["evidence"]
         names = self._names
         out: list[bytes] = []
         splice = source.kind == "jsonl" and not source.encoding.transcode
@@ -967,8 +973,9 @@ class _JsonlWriter(_Writer):
                 names[0]: float(probability[i]),
                 names[1]: int(flag[i]),
                 names[2]: category[i],
-                names[3]: int(sentiment[i]),
-                names[4]: evidence[i],
+                names[3]: incentive[i],
+                names[4]: int(sentiment[i]),
+                names[5]: evidence[i],
             }
             if splice:
                 body = chunk.raws[i].rstrip()
@@ -998,8 +1005,9 @@ class _ParquetWriter(_Writer):
             pa.field(names[0], pa.float64()),
             pa.field(names[1], pa.int8()),
             pa.field(names[2], pa.string()),
-            pa.field(names[3], pa.int8()),
-            pa.field(names[4], pa.string()),
+            pa.field(names[3], pa.string()),
+            pa.field(names[4], pa.int8()),
+            pa.field(names[5], pa.string()),
         ]
         if isinstance(source, _ParquetInput):
             base = list(source.schema)
@@ -1027,6 +1035,7 @@ class _ParquetWriter(_Writer):
             pa.array(scored["probability"][take], type=pa.float64()),
             pa.array(scored["flag"][take], type=pa.int8()),
             pa.array([scored["category"][i] for i in take], type=pa.string()),
+            pa.array([scored["incentive"][i] for i in take], type=pa.string()),
             pa.array(scored["sentiment_conditioned"][take], type=pa.int8()),
             pa.array([scored["evidence"][i] for i in take], type=pa.string()),
         ]
@@ -1510,7 +1519,7 @@ def _find_prefix(columns: list[str], given: str | None) -> str:
     for column in columns:
         if column.endswith("probability"):
             prefix = column[: -len("probability")]
-            if all(prefix + name in columns for name in ADDED_COLUMNS):
+            if all(prefix + name in columns for name in ADDED_COLUMNS if name not in _OPTIONAL_ADDED):
                 return prefix
     raise BatchError(
         "this file has no score columns (reviewbait_probability, ...); score it first with `reviewbait score`"
@@ -1524,7 +1533,11 @@ def report_file(options: ReportOptions, out: IO[str]) -> dict[str, Any]:
     source = _open_input(options.input, in_fmt, score_options)
     try:
         prefix = _find_prefix(source.columns, options.prefix)
-        index = {name: source.columns.index(prefix + name) for name in ADDED_COLUMNS}
+        index = {
+            name: source.columns.index(prefix + name)
+            for name in ADDED_COLUMNS
+            if name not in _OPTIONAL_ADDED or prefix + name in source.columns
+        }
         text_index: int | None = None
         id_index = 0 if source.columns and source.columns[0] not in {prefix + n for n in ADDED_COLUMNS} else None
         rows = flagged = 0
@@ -1558,6 +1571,7 @@ def report_file(options: ReportOptions, out: IO[str]) -> dict[str, Any]:
                     "line": row_number,
                     "probability": probability,
                     "category": row[index["category"]] or "",
+                    "incentive": (row[index["incentive"]] or "") if "incentive" in index else "",
                     "sentiment_conditioned": str(row[index["sentiment_conditioned"]]) in ("1", "True", "true"),
                     "evidence": row[index["evidence"]] or "",
                     "id": _cell_text(row[id_index]) if id_index is not None else None,
@@ -1600,8 +1614,10 @@ def _render_report(
         for rank, item in enumerate(best, 1):
             who = f"{id_name}={item['id']}  " if id_name is not None and item["id"] is not None else ""
             sentiment = "  sentiment-conditioned" if item["sentiment_conditioned"] else ""
+            offered = f" ({item['incentive']})" if item["incentive"] else ""
             print(
-                f"{rank:>3}. {item['probability']:.3f}  {item['category'] or '-'}{sentiment}  {who}({unit} {item['line']})",
+                f"{rank:>3}. {item['probability']:.3f}  {item['category'] or '-'}{offered}{sentiment}  "
+                f"{who}({unit} {item['line']})",
                 file=out,
             )
             if item["text"]:
@@ -1622,7 +1638,7 @@ def cmd_score(args: Any) -> int:
     """Score every row of a file and write it back with score columns appended (streamed, any size).
 
     Every input column and row is kept, in order, values unchanged; added:
-    reviewbait_probability, reviewbait_flag, reviewbait_category,
+    reviewbait_probability, reviewbait_flag, reviewbait_category, reviewbait_incentive,
     reviewbait_sentiment_conditioned and reviewbait_evidence.
     Formats by extension (or --format): .csv .tsv .csv.gz .jsonl .parquet; - is stdin/stdout.
 

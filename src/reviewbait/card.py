@@ -104,7 +104,8 @@ def render_card(manifest: dict[str, Any]) -> str:
         "## What it does",
         "Scores how likely a post offers something of value in exchange for writing, changing or",
         "removing a review or rating (review solicitation, see `../shared/LABELING.md`), and names",
-        "the kind (`category`) and whether the offer requires a positive review.",
+        "the kind (`category`), what is offered (`incentive_type`) and whether the offer requires a",
+        "positive review.",
         "",
         *_artifact_lines(manifest),
     ]
@@ -153,6 +154,7 @@ def render_card(manifest: dict[str, Any]) -> str:
         "",
         f"Category head on test positives: accuracy {heads['category_accuracy']}, macro-F1 "
         f"{heads['category_macro_f1']}; sentiment-condition head accuracy {heads['sentiment_accuracy']} (n={heads['n']}).",
+        *_incentive_lines(m.get("incentive")),
         "",
         "## Real text",
         "",
@@ -171,6 +173,24 @@ def render_card(manifest: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _incentive_lines(incentive: dict[str, Any] | None) -> list[str]:
+    """What is offered (``incentive_type``) on the flagged positives of the test split."""
+    if not incentive:
+        return []
+    lines = [
+        "",
+        f"Incentive head (`incentive_type`, what is offered) on the {incentive['n']} positives flagged at "
+        f"`{incentive['threshold']}`: accuracy {incentive['accuracy']}. Per value, *accuracy* is the share "
+        "of that value's rows given it:",
+        "",
+        _row("incentive_type", "n", "accuracy", "precision", "F1"),
+        _row("---", "---", "---", "---", "---"),
+    ]
+    for value, v in incentive["per_value"].items():
+        lines.append(_row(value, v["n"], v["accuracy"], v["precision"], v["f1"]))
+    return lines
 
 
 def render_user_card(manifest: dict[str, Any]) -> str:
@@ -286,6 +306,15 @@ def render_readme_metrics(manifest: dict[str, Any]) -> str:
             f"Test positives written the way evaders write (machine-disguised copies of the {disguised['n']} test "
             f"positives; a robustness check, not a metric): recall {b['disguised_recall']} at `balanced`, against "
             f"{b['recall']} on the same positives as written.",
+        ]
+    incentive = m.get("incentive")
+    if incentive:
+        lines += [
+            "",
+            f"`incentive_type` (what is offered) on the {incentive['n']} flagged test positives: accuracy "
+            f"{incentive['accuracy']}; per value: "
+            + ", ".join(f"{k} {v['accuracy']}" for k, v in incentive["per_value"].items())
+            + ".",
         ]
     sms = m.get("sms_spam_collection")
     if sms:

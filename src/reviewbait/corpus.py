@@ -26,6 +26,7 @@ __all__ = [
     "NEGATIVE_CATEGORIES",
     "PLATFORMS",
     "POSITIVE_CATEGORIES",
+    "RETIRED_CATEGORIES",
     "CorpusError",
     "NeedsCloneError",
     "clone_root",
@@ -52,7 +53,6 @@ COLUMNS = [
 ]
 POSITIVE_CATEGORIES = (
     "contest",
-    "insert_card",
     "refund_recruit",
     "direct_reward",
     "review_swap",
@@ -71,6 +71,10 @@ NEGATIVE_CATEGORIES = (
     "news_or_report",
     "other",
 )
+# Categories the labeling guide retired, and the one each became ("Changes to this guide").
+# 2026-12-06: `insert_card` named a medium, not a kind of offer; the medium stays in `platform`.
+RETIRED_CATEGORIES = {"insert_card": "direct_reward"}
+_RETIRED_HINTS = {"insert_card": "the medium, a card in the box or a follow-up e-mail, goes in platform"}
 PLATFORMS = (
     "facebook",
     "instagram",
@@ -179,7 +183,16 @@ def validate_corpus(corpus: pd.DataFrame) -> None:
     bad(corpus["id"].duplicated(keep=False), "duplicate id")
     bad(corpus["text"].duplicated(keep=False), "duplicate text")
     positive = label == "1"
-    bad(positive & ~corpus["category"].isin(POSITIVE_CATEGORIES), "label 1 with a category that is not positive")
+    retired = corpus["category"].isin(RETIRED_CATEGORIES)
+    for old, new in RETIRED_CATEGORIES.items():
+        bad(
+            corpus["category"] == old,
+            f"category {old} is retired by the labeling guide: use {new} ({_RETIRED_HINTS[old]})",
+        )
+    bad(
+        positive & ~retired & ~corpus["category"].isin(POSITIVE_CATEGORIES),
+        "label 1 with a category that is not positive",
+    )
     bad(~positive & ~corpus["category"].isin(NEGATIVE_CATEGORIES), "label 0 with a category that is not negative")
     bad(~corpus["platform"].isin(PLATFORMS), "unknown platform")
     bad(~corpus["incentive_type"].isin(INCENTIVE_TYPES), "unknown incentive_type")
@@ -189,6 +202,22 @@ def validate_corpus(corpus: pd.DataFrame) -> None:
     bad(~corpus["language"].astype(str).str.fullmatch(r"[a-z]{2}"), "language is not an ISO 639-1 code")
     if problems:
         raise CorpusError("the labeled corpus breaks the labeling guide:\n- " + "\n- ".join(problems))
+
+
+def map_retired_categories(categories: pd.Series, source: str) -> tuple[pd.Series, str | None]:
+    """Read user labels written before a category was retired as the category that replaced it.
+
+    Returns the mapped column and one line to show the user (``None`` when nothing changed).
+    The bundled corpus is never mapped: :func:`validate_corpus` rejects retired categories.
+    """
+    stripped = categories.astype(str).str.strip()
+    retired = stripped.isin(RETIRED_CATEGORIES)
+    if not retired.any():
+        return categories, None
+    counts = stripped[retired].value_counts()
+    what = ", ".join(f"{n} rows of {old} as {RETIRED_CATEGORIES[str(old)]}" for old, n in counts.items())
+    mapped = categories.where(~retired, stripped.map(RETIRED_CATEGORIES))
+    return mapped, f"{source}: read {what} (the labeling guide retired {', '.join(map(str, counts.index))})"
 
 
 def near_duplicate_groups(texts: list[str], threshold: float = NEAR_DUPLICATE_THRESHOLD) -> np.ndarray:

@@ -52,6 +52,7 @@ ADDED_DTYPES: dict[str, Any] = {
     "probability": np.dtype("float64"),
     "flag": np.dtype("int8"),
     "category": _TEXT_DTYPE,
+    "incentive": _TEXT_DTYPE,
     "sentiment_conditioned": np.dtype("int8"),
     "evidence": _TEXT_DTYPE,
 }

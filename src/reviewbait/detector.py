@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from reviewbait.model import SolicitationModel
 
-__all__ = ["EVIDENCE_KINDS", "Detector", "Evidence", "Verdict"]
+__all__ = ["EVIDENCE_KINDS", "SCORE_COLUMNS", "Detector", "Evidence", "Verdict"]
 
 # Evidence shown to a moderator, in this order; the reporting and disclosure cues argue
 # against a flag and are shown too, so a reviewer sees why a post was let through.
@@ -39,6 +39,8 @@ EVIDENCE_KINDS = (
     "disclosure",
 )
 MAX_EVIDENCE = 16
+# The columns score_frame, `reviewbait score` and Dask add (after a prefix), in this order.
+SCORE_COLUMNS = ("probability", "flag", "category", "incentive", "sentiment_conditioned", "evidence")
 Errors = Literal["raise", "coerce"]
 
 
@@ -62,6 +64,7 @@ class Verdict:
     sentiment_conditioned: bool
     evidence: tuple[Evidence, ...]
     threshold: float
+    incentive_type: str | None = None  # what is offered (flagged texts only)
 
     def evidence_summary(self, max_per_kind: int = 2) -> str:
         """Short readable evidence: ``incentive: "free phone"; review: "review", "Best Buy"``."""
@@ -194,6 +197,7 @@ class Detector:
                     probability=probability,
                     is_solicitation=flagged,
                     category=details["category"].get(position) if flagged else None,
+                    incentive_type=details["incentive"].get(position) if flagged else None,
                     sentiment_conditioned=bool(details["sentiment"].get(position, False)) if flagged else False,
                     evidence=evidence,
                     threshold=cut,
@@ -213,14 +217,15 @@ class Detector:
         """A copy of ``frame`` with score columns appended; every original column is kept.
 
         Added: ``{prefix}probability``, ``{prefix}flag`` (0/1), ``{prefix}category``,
-        ``{prefix}sentiment_conditioned`` (0/1) and ``{prefix}evidence`` (short text).
+        ``{prefix}incentive`` (what is offered), ``{prefix}sentiment_conditioned`` (0/1) and
+        ``{prefix}evidence`` (short text).
         Missing or non-text cells score 0. A pure function of the frame, so Dask's
         ``map_partitions`` can call it.
         """
         if text_column not in frame.columns:
             columns = ", ".join(map(str, frame.columns))
             raise ColumnNotFoundError(f"text column {text_column!r} not found; available columns: {columns}")
-        names = {k: f"{prefix}{k}" for k in ("probability", "flag", "category", "sentiment_conditioned", "evidence")}
+        names = {k: f"{prefix}{k}" for k in SCORE_COLUMNS}
         clash = [n for n in names.values() if n in frame.columns]
         if clash:
             raise InputError(f"columns {clash} already exist in the input; choose another prefix")
@@ -235,21 +240,24 @@ class Detector:
     ) -> dict[str, Any]:
         """The added columns for a batch of cells: the shared core of files, frames and Dask.
 
-        Cells that are not text (None, NaN, numbers) score 0. Category, sentiment and the
-        evidence summary are filled for flagged rows only (empty string / 0 otherwise); the
+        Cells that are not text (None, NaN, numbers) score 0. Category, incentive, sentiment and
+        the evidence summary are filled for flagged rows only (empty string / 0 otherwise); the
         evidence of flagged rows is computed on that small subset, keeping the batch path fast.
         Returns ``probability`` (float64 array), ``flag`` and ``sentiment_conditioned`` (int8
-        arrays), ``category`` and ``evidence`` (lists of str).
+        arrays), ``category``, ``incentive`` and ``evidence`` (lists of str), in
+        :data:`SCORE_COLUMNS` order.
         """
         texts = [v if isinstance(v, str) else "" for v in values]
         cut = self.resolve_threshold(threshold)
         probability, details = self._model.score(texts, with_details=True, heads_from=cut)
         flag = ((probability >= cut) & (probability > 0)).astype(np.int8)
         category = [""] * len(texts)
+        incentive = [""] * len(texts)
         sentiment = np.zeros(len(texts), dtype=np.int8)
         summary = [""] * len(texts)
         for i in np.flatnonzero(flag).tolist():
             category[i] = details["category"][i]
+            incentive[i] = details["incentive"].get(i) or ""
             sentiment[i] = int(details["sentiment"][i])
             if evidence:
                 summary[i] = summarize_evidence(_evidence(details["cues"][i], details["best_span"][i]))
@@ -257,6 +265,7 @@ class Detector:
             "probability": np.round(probability, 6),
             "flag": flag,
             "category": category,
+            "incentive": incentive,
             "sentiment_conditioned": sentiment,
             "evidence": summary,
         }

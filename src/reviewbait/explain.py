@@ -44,7 +44,10 @@ def render_verdict(text: str, verdict: Verdict, *, color: bool = False) -> str:
         f"{label}  probability={verdict.probability:.3f}  threshold={verdict.threshold:.3f}",
     ]
     if verdict.is_solicitation:
-        lines.append(f"category={verdict.category}  sentiment_conditioned={verdict.sentiment_conditioned}")
+        lines.append(
+            f"category={verdict.category}  incentive_type={verdict.incentive_type}  "
+            f"sentiment_conditioned={verdict.sentiment_conditioned}"
+        )
     lines.append("")
     lines.append(highlight(text, verdict, color=color))
     if verdict.evidence:

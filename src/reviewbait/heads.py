@@ -1,6 +1,6 @@
-"""The category head: which kind of solicitation a flagged text is.
+"""The heads: which kind of solicitation a flagged text is, and what it offers.
 
-Why a separate estimator: the seven categories differ mostly in *what* is offered (a draw,
+Why separate estimators: the six categories differ mostly in *what* is offered (a draw,
 a refund, a code, a review back), which the detector's features carry only diluted, and in
 Chinese, whose runs of characters the word tokenizer keeps whole. So the head reads the
 detector's features of the text's best unit plus two small blocks of its own:
@@ -13,6 +13,10 @@ detector's features of the text's best unit plus two small blocks of its own:
 A ridge classifier (one-vs-rest, balanced class weights) beat LinearSVC, logistic
 regression, naive Bayes and SGD in grouped cross-validation on the train split (see
 CHANGELOG, 0.2.0). The unit texts are passed as ``texts=`` because the extra blocks need them.
+
+The incentive head (:class:`IncentiveHead`) is the same estimator with one more block:
+counts of the guide's ten incentive types (:data:`INCENTIVES`), so that a text whose words
+name the incentive ("$10 gift card", "200 coins") gets that type.
 """
 
 from __future__ import annotations
@@ -31,7 +35,16 @@ from sklearn.utils.validation import check_is_fitted
 from reviewbait.cues import factor_alternation
 from reviewbait.features import pack_vocabulary, unpack_vocabularies
 
-__all__ = ["AUDIENCE", "SUBTYPES", "CategoryHead", "audience_counts", "subtype_counts"]
+__all__ = [
+    "AUDIENCE",
+    "INCENTIVES",
+    "SUBTYPES",
+    "CategoryHead",
+    "IncentiveHead",
+    "audience_counts",
+    "incentive_counts",
+    "subtype_counts",
+]
 
 _NON_CJK = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
 
@@ -72,9 +85,9 @@ SUBTYPES: dict[str, str] = {
 }
 
 
-# Who an offer is addressed to: the guide defines `insert_card` by its medium (a card in the
-# box, a follow-up message about *their* order) and `direct_reward` by its incentive, so the
-# two differ mostly in audience. "one_reader": a greeting to one named person, their order,
+# Who an offer is addressed to. Written when the guide still told `insert_card` (a message
+# about *their* order) from `direct_reward` (an open offer); kept because it also separates a
+# business's own customers (direct_reward, suppression) from recruits and swap groups. "one_reader": a greeting to one named person, their order,
 # stay or appointment, an order number. "open_audience": everyone, our regulars, valid until,
 # show the staff, in-app prompt buttons, hashtags. Counted on the whole text, since a long
 # e-mail's greeting often lies outside the window that scored highest.
@@ -103,6 +116,52 @@ AUDIENCE: dict[str, str] = {
         r"|\[(?:rate|later|not now|sure|maybe later)[^\]]*\]|enjoying|loving the app|in-app"
         r"|家人们|宝子们|宝宝们|姐妹们|所有|凡是|各位|大家|到店|前台|收银"
     ),
+}
+
+
+# What is offered, one entry per value of the guide's `incentive_type`, on normalized text;
+# counted per unit as log1p(count). Written from the guide's list of incentives.
+INCENTIVES: dict[str, str] = {
+    "prize_draw": (
+        r"chances? (?:to|of) win|\bwin\b|\bwinners?\b|\bdraw\b|raffle|sweepstake|giveaway|\bprizes?\b|lottery|in the hat"
+        r"|entered|\bentr(?:y|ies)\b|spin the wheel|lucky|sorteo|sorteamos|sortea|\brifa|participas? (?:por|en)|ganador"
+        r"|sorteio|concorr|pr[eê]mio|ganhador|verlos|gewinn|ziehung|tirage|concours|gagnant|\bgagner"
+        r"|estrazion|concorso|vinc|sorteggi|抽奖|抽取|中奖|奖品|转盘|抽|幸运"
+    ),
+    "free_product": (
+        r"\bfree\b|complimentary|on the house|on us\b|\bsamples?\b|gratis|gr[aá]tis|de gra[çc]a|brinde|regal|obsequi"
+        r"|kostenlos|umsonst|geschenkt|gratuit|offert|omaggio|送|免费|赠|白拿|0元"
+    ),
+    "refund": (
+        r"refund|reimburs|money back|\bback (?:on|via|to)|\brebate|store credit|cash ?back|full price|de volta|reembols"
+        r"|devoluci[oó]n|devolu[cç][aã]o|erstatt|zur[üu]ck|rembours|rimbors|rimborso|返款|返现|返还|退款|本金|全返|返"
+    ),
+    "cash": (
+        r"[$€£¥₹] ?\d|\d ?(?:[$€£¥₹]|usd|eur|dollars?|bucks|reais|pesos)|per review|each review|\bpaid\b|\bpay\b|\bcash\b"
+        r"|money|commission|\bearn|dinero|dinheiro|\bpix\b|\bgeld\b|argent|soldi|pagamo|pagher|bezahl|佣金|现金|红包|日结|元|块"
+    ),
+    "gift_card": (
+        r"gift ?cards?|e-?gift|giftcard|voucher|visa card|amazon card|itunes|tarjeta regalo|cheque regalo|vale[- ]presente"
+        r"|cart[aã]o[- ]presente|gutschein|bon d'achat|bon cadeau|carte[- ]cadeau|\bbon de|buono|礼品卡|购物卡|京东卡|e卡|话费|卡"
+    ),
+    "discount": (
+        r"% ?off|\d ?%|discount|coupon|promo|\bcode\b|off your next|half price|\bhalf off|2[- ]for[- ]1|\bsave\b"
+        r"|descuento|cup[oó]n|mitad de precio|desconto|cupom|metade|rabatt|sparen|weniger|r[ée]duction|remise|moiti[ée]"
+        r"|sconto|met[aà] prezzo|折|优惠|券|立减|减"
+    ),
+    "points": (
+        r"\bpoints?\b|\bcoins?\b|\bgems?\b|\btokens?\b|\bstamps?\b|\bcredits?\b|\bxp\b|\blives\b|bonus|loyalty|diamonds?"
+        r"|puntos|monedas|gemas|pontos|moedas|punkte|m[üu]nzen|\bpunti\b|monete|gettoni|pi[eè]ces|积分|金币|钻石|代币|元宝"
+    ),
+    "upgrade": (
+        r"upgrade|warranty|premium|\bpro\b|\bvip\b|extra months?|months? free|free months?|extended|ad-free|late check-?out"
+        r"|garant[ií]a|garantia|garantie|garanzia|mejora|surclass|延保|保修|升级|会员|延长"
+    ),
+    "reciprocal_review": (
+        r"\bswap|exchange|review for review|\br4r\b|each other|mutual|\byours\b|return the favou?r|\bback\b|\bl4l\b"
+        r"|intercambi|\bcambio|\btroca|\baxa\b|\bxa\b|tausch|gegenseitig|[ée]change|scambi|reciproc|\br ?x ?r\b|互评|互刷|互"
+    ),
+    "other": r"donat|charity|\bdonamos|spende|\bdon\b|doniamo|doamos|捐|\btrees?\b|\bskins?\b",
 }
 
 
@@ -150,6 +209,7 @@ def _fast_alternation(pattern: str) -> str:
 
 _SUBTYPE_PATTERNS = [re.compile(_fast_alternation(pattern)) for pattern in SUBTYPES.values()]
 _AUDIENCE_PATTERNS = [re.compile(_fast_alternation(pattern)) for pattern in AUDIENCE.values()]
+_INCENTIVE_PATTERNS = [re.compile(_fast_alternation(pattern)) for pattern in INCENTIVES.values()]
 
 
 def _cjk_only(text: str) -> str:
@@ -169,6 +229,11 @@ def audience_counts(texts: Sequence[str]) -> sp.csr_matrix:
 def subtype_counts(texts: Sequence[str]) -> sp.csr_matrix:
     """``log1p`` of how often each incentive sub-type occurs, one row per text."""
     return _log_counts(_SUBTYPE_PATTERNS, texts)
+
+
+def incentive_counts(texts: Sequence[str]) -> sp.csr_matrix:
+    """``log1p`` of how often each :data:`INCENTIVES` type is named, one row per text."""
+    return _log_counts(_INCENTIVE_PATTERNS, texts)
 
 
 class CategoryHead(ClassifierMixin, BaseEstimator):
@@ -248,8 +313,33 @@ class CategoryHead(ClassifierMixin, BaseEstimator):
     @staticmethod
     def _texts(X: Any, texts: Sequence[str] | None) -> list[str]:
         if texts is None:
-            raise TypeError("CategoryHead needs the units' normalized texts: pass texts=[...]")
+            raise TypeError("a head needs the units' normalized texts: pass texts=[...]")
         texts = list(texts)
         if len(texts) != X.shape[0]:
             raise ValueError(f"texts has {len(texts)} items but X has {X.shape[0]} rows")
         return texts
+
+
+class IncentiveHead(CategoryHead):
+    """What a flagged text offers: one of the guide's ``incentive_type`` values.
+
+    The category head's estimator and blocks plus :func:`incentive_counts` of the unit. The
+    audience block is off: who is addressed does not say what is offered. In grouped 5-fold
+    cross-validation on the train split's positives (best units), the incentive block raised
+    accuracy from 0.839 to 0.859 (see CHANGELOG).
+    """
+
+    def __init__(
+        self,
+        alpha: float = 0.3,
+        cjk_weight: float = 1.0,
+        subtype_weight: float = 1.0,
+        audience_weight: float = 0.0,
+        incentive_weight: float = 1.0,
+    ) -> None:
+        super().__init__(alpha, cjk_weight, subtype_weight, audience_weight)
+        self.incentive_weight = incentive_weight
+
+    def _augment(self, X: Any, texts: list[str], contexts: Sequence[str] | None) -> sp.csr_matrix:
+        blocks = [super()._augment(X, texts, contexts), incentive_counts(texts) * np.float32(self.incentive_weight)]
+        return sp.hstack(blocks, format="csr", dtype=np.float32)

@@ -91,13 +91,16 @@ class SolicitationModel:
     """Everything the detector needs, pickled as one artifact.
 
     ``pipeline`` is the fitted scikit-learn pipeline (features → calibrated classifier);
-    the two heads read the same features and are fitted on positive rows only.
+    the heads read the same features and are fitted on positive rows only.
+    ``incentive_classifier`` is ``None`` when the training rows named fewer than two
+    incentive types (and in models saved before it existed).
     """
 
     pipeline: Pipeline
     category_classifier: Any
     sentiment_classifier: Any
     thresholds: dict[str, float] = field(default_factory=dict)
+    incentive_classifier: Any = None
 
     @property
     def features(self) -> Any:
@@ -114,14 +117,21 @@ class SolicitationModel:
 
         Details, for the texts that passed the gate: ``normalized`` (position → NormalizedText),
         ``cues`` (position → the cues of the whole text),
-        ``best_span`` (position → normalized span of the best unit), ``category`` and
-        ``sentiment`` (position → head output, computed on the best unit). The heads run only
+        ``best_span`` (position → normalized span of the best unit), ``category``,
+        ``incentive`` and ``sentiment`` (position → head output, computed on the best unit). The heads run only
         for texts whose probability is at least ``heads_from`` (callers pass their threshold:
         a category is only reported for flagged texts, and the heads cost as much as scoring).
         """
         n = len(texts)
         probabilities = np.zeros(n, dtype=np.float64)
-        details: dict[str, Any] = {"normalized": {}, "cues": {}, "best_span": {}, "category": {}, "sentiment": {}}
+        details: dict[str, Any] = {
+            "normalized": {},
+            "cues": {},
+            "best_span": {},
+            "category": {},
+            "incentive": {},
+            "sentiment": {},
+        }
         if n == 0:
             return probabilities, details
         candidates = np.flatnonzero(candidate_mask(list(texts)))
@@ -148,14 +158,19 @@ class SolicitationModel:
             if headed.size:
                 best_X = X[headed]
                 whole = details["normalized"]
-                categories = self.category_classifier.predict(
-                    best_X,
-                    texts=[units.units[u].text for u in headed],
-                    contexts=[whole[int(units.owner[u])].text for u in headed],
+                unit_texts = [units.units[u].text for u in headed]
+                contexts = [whole[int(units.owner[u])].text for u in headed]
+                categories = self.category_classifier.predict(best_X, texts=unit_texts, contexts=contexts)
+                incentive_head = getattr(self, "incentive_classifier", None)  # None in older artifacts
+                incentives = (
+                    incentive_head.predict(best_X, texts=unit_texts, contexts=contexts)
+                    if incentive_head is not None
+                    else [None] * headed.size
                 )
                 sentiment = self.sentiment_classifier.predict(best_X)
                 for k, unit in enumerate(headed.tolist()):
                     position = int(units.owner[unit])
                     details["category"][position] = str(categories[k])
+                    details["incentive"][position] = None if incentives[k] is None else str(incentives[k])
                     details["sentiment"][position] = bool(sentiment[k])
         return probabilities, details

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from reviewbait.corpus import map_retired_categories
 from reviewbait.options import add_model_options, load_detector
 from reviewbait.tables import TableError, describe_rows, read_table, require_columns
 
@@ -109,6 +110,12 @@ def evaluate_frame(
     )
     if len(frame) == 0:
         raise TableError(f"{source or 'the input'} has no rows to evaluate")
+    notes: list[str] = []
+    if category_column:
+        categories, retired = map_retired_categories(frame[category_column], source or "the input")
+        if retired:
+            frame = frame.assign(**{category_column: categories})
+            notes.append(retired)
     id_column = _id_column(frame, text_column)
     y = parse_labels(frame, label_column, id_column=id_column)
     texts = [v if isinstance(v, str) else "" for v in frame[text_column].tolist()]
@@ -158,6 +165,7 @@ def evaluate_frame(
         "per_category": measured["per_category"] if category_column else None,
         "per_language": measured["per_language"] if language_column else None,
         "worst_errors": _worst_errors(detector, frame, texts, y, p, cut, worst, id_column, category_column),
+        "notes": notes,
     }
     return Evaluation(result, y, p)
 
@@ -559,6 +567,8 @@ def cmd_evaluate(args: Any) -> int:
         worst=args.worst,
     )
     r = evaluation.result
+    for note in r["notes"]:
+        print(f"warning: {note}", file=sys.stderr)
     cm = r["confusion_matrix"]
     print(
         f"{r['source']}: {r['n']} rows, {r['positives']} solicitations; threshold {r['threshold']:.4g}"

@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reviewbait.corpus import COLUMNS, NEGATIVE_CATEGORIES, POSITIVE_CATEGORIES, CorpusError
+from reviewbait.corpus import (
+    COLUMNS,
+    NEGATIVE_CATEGORIES,
+    POSITIVE_CATEGORIES,
+    CorpusError,
+    map_retired_categories,
+)
 from reviewbait.tables import describe_rows, read_table
 
 if TYPE_CHECKING:
@@ -120,6 +126,9 @@ def load_user_rows(
                 frame[column] = (
                     [f"{Path(path).stem}:{i + 1}" for i in range(len(frame))] if default is None else default
                 )
+        frame["category"], retired = map_retired_categories(frame["category"], name)
+        if retired:
+            notes.append(retired)
         problems += _check_file(frame, name)
         frame = frame[[*COLUMNS]].copy()
         frame["language"] = frame["language"].str.strip().replace("", "und")

@@ -23,10 +23,10 @@ from reviewbait.corpus import corpus_hash, load_corpus, load_split
 from reviewbait.cues import cue_feature_names, find_cues
 from reviewbait.evaluation import binary_metrics, breakdown, choose_thresholds
 from reviewbait.features import SolicitationFeatures
-from reviewbait.heads import CategoryHead
+from reviewbait.heads import CategoryHead, IncentiveHead
 from reviewbait.model import SolicitationModel, make_units, unit_cues
 
-__all__ = ["SEED", "fit_model", "sms_false_positive_rates", "train_and_save"]
+__all__ = ["SEED", "fit_model", "incentive_metrics", "sms_false_positive_rates", "train_and_save"]
 
 SEED = 20261125
 C = 1.0  # LinearSVC; chosen by grouped CV on the train split (see CHANGELOG)
@@ -79,10 +79,12 @@ def fit_model(
 ) -> tuple[SolicitationModel, dict[str, Any]]:
     """Fit on a labeled frame with ``text, label, category, language, sentiment_conditioned``.
 
-    ``group`` (near-duplicate group) is used when present. ``negatives`` (optional) are real
-    texts taken as label 0: they weigh ``negative_weight`` each, are never augmented, add no
-    term to the vocabulary and take no part in choosing thresholds. Returns the model and a
-    report with the out-of-fold scores the thresholds were chosen on.
+    ``group`` (near-duplicate group) and ``incentive_type`` are used when present; the
+    incentive head is fitted when the positives name at least two incentive types.
+    ``negatives`` (optional) are real texts taken as label 0: they weigh ``negative_weight``
+    each, are never augmented, add no term to the vocabulary and take no part in choosing
+    thresholds. Returns the model and a report with the out-of-fold scores the thresholds
+    were chosen on.
     """
     import pandas as pd
     from sklearn.pipeline import Pipeline
@@ -167,12 +169,15 @@ def fit_model(
         offer = classifier.decision_function(X_windows) > 0
         head_units = np.concatenate([head_units, windows[offer]])
         X_head = sp.vstack([X_head, X_windows[offer]], format="csr")
+    head_texts = [units.units[i].text for i in head_units]
+    head_contexts = [normalized[units.owner[i]].text for i in head_units]
     category = CategoryHead().fit(
         X_head,
         frame["category"].to_numpy(dtype=object)[units.owner[head_units]],
-        texts=[units.units[i].text for i in head_units],
-        contexts=[normalized[units.owner[i]].text for i in head_units],
+        texts=head_texts,
+        contexts=head_contexts,
     )
+    incentive = _fit_incentive_head(frame, units.owner[head_units], X_head, head_texts, head_contexts)
     sentiment = LinearSVC(C=HEAD_C, class_weight="balanced", max_iter=50000, random_state=seed)
     sentiment.fit(X[positives], frame["sentiment_conditioned"].to_numpy(dtype=int)[owner[positives]])
 
@@ -181,6 +186,7 @@ def fit_model(
         category_classifier=category,
         sentiment_classifier=sentiment,
         thresholds=thresholds,
+        incentive_classifier=incentive,
     )
     real_oof = oof[real]
     report = {
@@ -201,6 +207,55 @@ def fit_model(
         },
     }
     return model, report
+
+
+def _fit_incentive_head(
+    frame: Any, owners: np.ndarray, X: Any, texts: list[str], contexts: list[str]
+) -> IncentiveHead | None:
+    """The incentive head on the category head's units whose row names an incentive type.
+
+    ``None`` when fewer than two types are named (a user's rows without the column).
+    """
+    if "incentive_type" not in frame.columns:
+        return None
+    labels = frame["incentive_type"].fillna("").astype(str).str.strip().to_numpy(dtype=object)[owners]
+    named = np.flatnonzero(labels != "")
+    if len(set(labels[named])) < 2:
+        return None
+    return IncentiveHead().fit(
+        X[named], labels[named], texts=[texts[i] for i in named], contexts=[contexts[i] for i in named]
+    )
+
+
+def incentive_metrics(test: Any, flagged: np.ndarray, predicted: np.ndarray) -> dict[str, Any]:
+    """Accuracy of the incentive head on the flagged positives, overall and per true value.
+
+    Per value: ``n`` (flagged positives of that type), ``accuracy`` (the share given that
+    type, i.e. its recall), ``precision`` (of the rows given that type) and ``f1``.
+    """
+    positives = (test["label"].to_numpy(dtype=int) == 1) & np.asarray(flagged, dtype=bool)
+    truth = test["incentive_type"].astype(str).to_numpy(dtype=object)[positives]
+    guess = np.asarray(predicted, dtype=object)[positives]
+    per_value: dict[str, Any] = {}
+    for value in sorted(set(truth) - {""}):
+        tp = int(np.sum((truth == value) & (guess == value)))
+        n = int(np.sum(truth == value))
+        given = int(np.sum(guess == value))
+        recall = tp / n if n else 0.0
+        precision = tp / given if given else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_value[value] = {
+            "n": n,
+            "accuracy": round(recall, 4),
+            "precision": round(precision, 4),
+            "f1": round(f1, 4),
+        }
+    named = truth != ""
+    return {
+        "n": int(named.sum()),
+        "accuracy": round(float(np.mean(truth[named] == guess[named])), 4) if named.any() else None,
+        "per_value": per_value,
+    }
 
 
 def sms_false_positive_rates(model: SolicitationModel, thresholds: dict[str, float]) -> dict[str, Any] | None:
@@ -318,9 +373,14 @@ def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "revi
     model, report = fit_model(train, seed=seed, negatives=negatives)
     p_test, details = model.score(test["text"].tolist(), with_details=True)
     predicted_category = np.array([details["category"].get(i, "") for i in range(len(test))], dtype=object)
+    predicted_incentive = np.array([details["incentive"].get(i) or "" for i in range(len(test))], dtype=object)
     metrics = {
         "test": {name: breakdown(test, p_test, t, predicted_category) for name, t in model.thresholds.items()},
         "heads": _category_head_metrics(model, test),
+        "incentive": {
+            "threshold": "balanced",
+            **incentive_metrics(test, p_test >= model.thresholds["balanced"], predicted_incentive),
+        },
         "train_cv": report["cv"],
         "sms_spam_collection": sms_false_positive_rates(model, model.thresholds),
         **real_text_metrics(model, real_corpora),
