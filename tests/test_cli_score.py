@@ -265,3 +265,42 @@ def test_report_reads_other_formats(
     unit = "row" if extension == "parquet" else "line"
     if flagged:
         assert "id=" in stdout and f"({unit} " in stdout
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_a_killed_worker_stops_the_run_with_a_message(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """kill -9 of a worker (or the out-of-memory killer): the run stops, it does not wait forever."""
+    psutil = pytest.importorskip("psutil")
+    process, out = _start_and_wait_for_part(tmp_path, tiny_model_dir, jobs=2)
+    assert process.stdin is not None
+    workers: list = []
+    deadline = time.monotonic() + 60
+    while not workers and time.monotonic() < deadline:
+        # forkserver (a child) → workers (its children); the resource tracker has none
+        workers = [w for child in psutil.Process(process.pid).children() for w in child.children()]
+        time.sleep(0.05)
+    assert workers, "no worker process found"
+    workers[0].kill()
+    workers[0].wait(timeout=30)
+    started = time.monotonic()
+    try:
+        process.stdin.write(b"".join(b"%d,row %d\n" % (i, i) for i in range(4, 40)))
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # the run stopped before reading it
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        pytest.fail("the run hung after its worker was killed")
+    finally:
+        assert process.stderr is not None
+        stderr = process.stderr.read()
+        process.stderr.close()
+    print(f"stopped {time.monotonic() - started:.2f} s after the worker died")
+    assert process.returncode == 1, stderr.decode()
+    assert "a worker process died" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []

@@ -55,6 +55,10 @@ ADDED_COLUMNS = ("probability", "flag", "category", "sentiment_conditioned", "ev
 FORMATS = ("csv", "tsv", "csv.gz", "tsv.gz", "jsonl", "jsonl.gz", "parquet")
 DELIMITERS = (",", ";", "\t", "|")
 BLOCK_BYTES = 1 << 20
+# The largest cell a CSV/TSV input may hold, in characters (the csv module's default is 128 Ki).
+# A record is held in memory while it is read, so a cell is capped: past the cap, a quote that
+# never closes would otherwise swallow the rest of the file.
+MAX_CELL_CHARS = 32 * 1024 * 1024
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _EXTENSIONS.update({".parquet": "parquet", ".pq": "parquet"})
 _UTF8_BOM = codecs.BOM_UTF8
@@ -136,9 +140,9 @@ class Summary:
     def render(self) -> str:
         """The summary a person reads at the end of a run."""
         share = f" ({self.rows_flagged / self.rows_read:.1%})" if self.rows_read else ""
+        column = f"text column {self.text_column!r}" if self.text_column else "no rows"
         lines = [
-            f"reviewbait: scored {self.input} -> {self.output} (text column {self.text_column!r}, "
-            f"threshold {self.threshold:.3f})",
+            f"reviewbait: scored {self.input} -> {self.output} ({column}, threshold {self.threshold:.3f})",
             f"  rows read      {self.rows_read:>10,}",
             f"  rows written   {self.rows_written:>10,}"
             + (f"  ({self.rows_filtered:,} unflagged rows left out by --only-flagged)" if self.rows_filtered else ""),
@@ -499,6 +503,7 @@ class _DelimitedInput(_InputBase):
 
     def __init__(self, path: str, *, gz: bool, default_delimiter: str | None, options: ScoreOptions) -> None:
         super().__init__()
+        self._path = path if path != "-" else "standard input"
         stream, self._counting, self.total = _open_binary(path)
         try:
             self._start(path, stream, gz, default_delimiter, options)
@@ -532,7 +537,11 @@ class _DelimitedInput(_InputBase):
         return self._counting.position
 
     def _new_reader(self) -> Iterator[list[str]]:
-        return csv.reader(self._lines(), delimiter=self.delimiter or ",", quotechar='"', doublequote=True)
+        # strict: a closing quote followed by anything but the delimiter or a line end is an
+        # error (RFC 4180), where the lenient default would glue the rest on and read on
+        if csv.field_size_limit() < MAX_CELL_CHARS:
+            csv.field_size_limit(MAX_CELL_CHARS)
+        return csv.reader(self._lines(), delimiter=self.delimiter or ",", quotechar='"', doublequote=True, strict=True)
 
     def _decode(self, line: bytes, number: int) -> str:
         try:
@@ -565,14 +574,27 @@ class _DelimitedInput(_InputBase):
             yield self._decode(again, self._lines_read)
         self._eof = True
 
-    def _unclosed_quote(self, raw: bytes) -> bool:
-        text = raw.decode(self._codec, errors="replace")
-        try:
-            for _ in csv.reader([text], delimiter=self.delimiter or ",", strict=True):
-                pass
-        except csv.Error as exc:
-            return "unexpected end of data" in str(exc)
-        return False
+    def _explain(self, exc: csv.Error, start: int, last: int) -> tuple[str, str]:
+        """Reason and detail for a record the csv module refused, naming the line where it went wrong."""
+        message = str(exc)
+        if "field larger than field limit" in message:
+            # where the record ends is unknown, so its lines cannot be parsed again: stop
+            raise BatchError(
+                f"line {start} of {self._path}: a cell runs past line {last} and over {MAX_CELL_CHARS:,} "
+                "characters, the most reviewbait reads in one cell; an unclosed quote on line "
+                f"{start}? Fix the quote, or split the cell"
+            )
+        if "unexpected end of data" in message:
+            return "unbalanced quotes", f"a quoted field opened on line {start} is never closed"
+        if "expected after" in message:
+            d = self.delimiter or ","
+            where = f"on line {last}" if last == start else f"on line {last}, closing the field opened on line {start},"
+            return (
+                "stray quote",
+                f"a quote {where} is followed by text, not {d!r} or a line end (RFC 4180); "
+                'inside a quoted field write a quote as ""',
+            )
+        return "malformed CSV", f"{message} on line {last}"
 
     def _reject(self, chunk: _Chunk, start: int, lines: list[bytes], reason: str, detail: str) -> None:
         """Reject the record's first line; its other lines are parsed again (a stray quote costs one line)."""
@@ -602,7 +624,7 @@ class _DelimitedInput(_InputBase):
             except csv.Error as exc:
                 bad = buf[:]
                 buf.clear()
-                self._reject(chunk, start, bad, "malformed CSV", f"{exc}; an unclosed quote?")
+                self._reject(chunk, start, bad, *self._explain(exc, start, start + len(bad) - 1))
                 continue
             raw = buf[0] if len(buf) == 1 else b"".join(buf)
             nlines = len(buf)
@@ -610,16 +632,13 @@ class _DelimitedInput(_InputBase):
                 chunk.blank_lines += nlines
                 buf.clear()
                 continue
-            if len(fields) != ncols or (self._eof and self._unclosed_quote(raw)):
+            if len(fields) != ncols:
                 bad = buf[:]
                 buf.clear()
-                if len(fields) != ncols:
-                    detail = f"expected {ncols} fields, saw {len(fields)}"
-                    if nlines > 1:
-                        detail += f" (a quoted field runs over lines {start}-{start + nlines - 1}: an unclosed quote?)"
-                    self._reject(chunk, start, bad, "wrong number of fields", detail)
-                else:
-                    self._reject(chunk, start, bad, "unbalanced quotes", "a quoted field is never closed")
+                detail = f"expected {ncols} fields, saw {len(fields)}"
+                if nlines > 1:
+                    detail += f" (a quoted field runs over lines {start}-{start + nlines - 1}: an unclosed quote?)"
+                self._reject(chunk, start, bad, "wrong number of fields", detail)
                 continue
             buf.clear()
             body, eol = _eol_of(raw)
@@ -1137,6 +1156,7 @@ class _Scorer:
                 yield chunk, self._local(texts)
             return
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         context: Any
         options = self._options
@@ -1153,7 +1173,13 @@ class _Scorer:
         os.environ[PRELOAD_ENV] = _model_spec(*initargs)
         try:
             with signals_deferred():  # a pool stopped half-started leaves its children failing
-                self._pool = context.Pool(self._jobs, initializer=_init_worker, initargs=initargs)
+                # an executor, not multiprocessing.Pool: a worker killed (kill -9, the
+                # out-of-memory killer) breaks it and fails every pending chunk at once,
+                # where a Pool replaces the worker and waits for the lost chunk forever
+                self._pool = ProcessPoolExecutor(
+                    self._jobs, mp_context=context, initializer=_init_worker, initargs=initargs
+                )
+                self._pool.submit(int).result()  # start the workers (and the forkserver) now
         finally:
             if previous is None:
                 os.environ.pop(PRELOAD_ENV, None)
@@ -1162,25 +1188,53 @@ class _Scorer:
         inflight: deque[tuple[_Chunk, Any]] = deque()
         limit = 2 * self._jobs
         for chunk, texts in chunks:
-            inflight.append((chunk, self._pool.apply_async(_score_in_worker, (texts,))))
-            while len(inflight) >= limit or (inflight and inflight[0][1].ready()):
+            inflight.append((chunk, self._submit(texts)))
+            while len(inflight) >= limit or (inflight and inflight[0][1].done()):
                 yield self._collect(*inflight.popleft())
         while inflight:
             yield self._collect(*inflight.popleft())
 
+    def _submit(self, texts: list[Any]) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._pool.submit(_score_in_worker, texts)
+        except BrokenProcessPool:
+            raise WorkerDied(_WORKER_DIED) from None
+
     def _collect(self, chunk: _Chunk, result: Any) -> tuple[_Chunk, dict[str, Any]]:
-        threshold, scored = result.get()
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            threshold, scored = result.result()
+        except BrokenProcessPool:
+            raise WorkerDied(_WORKER_DIED) from None
         self.threshold = threshold
         return chunk, scored
 
     def close(self, *, ok: bool) -> None:
-        if self._pool is not None:
-            if ok:
-                self._pool.close()
-            else:
-                self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not ok:
+            # stop the workers now: a chunk in progress is not waited for
+            terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+            if terminate is not None:
+                terminate()
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
+        pool.shutdown(wait=True, cancel_futures=not ok)
+
+
+_WORKER_DIED = (
+    "a worker process died while scoring (killed by a signal, or by the system when memory ran out); "
+    "no output written. Run again, with fewer --jobs or a smaller --chunk-size if memory is short"
+)
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without answering: the run stops instead of waiting forever."""
 
 
 # --------------------------------------------------------------------------- progress
@@ -1354,10 +1408,13 @@ def score_file(options: ScoreOptions, *, stderr: IO[str] | None = None) -> Summa
     try:
         with _sigterm_raises():
             first = next_chunk()
-            if first is None or first.rows_read == 0:
-                raise BatchError(f"{where} has a header but no rows")
-            text_index = _choose_text_column(source, first, options.text_column, where)
-            summary.text_column = source.columns[text_index]
+            if first is None:
+                first = _Chunk()
+            if first.rows_read or options.text_column is not None:
+                text_index = _choose_text_column(source, first, options.text_column, where)
+                summary.text_column = source.columns[text_index]
+            else:
+                text_index = -1  # a header and no rows (a quiet day): an empty scored file, not an error
             names = [options.prefix + name for name in ADDED_COLUMNS]
             clash = [n for n in names if n in source.columns]
             if clash:
@@ -1378,7 +1435,7 @@ def score_file(options: ScoreOptions, *, stderr: IO[str] | None = None) -> Summa
                 chunk: _Chunk | None = first
                 queued = second
                 while chunk is not None:
-                    texts = _chunk_texts(source, chunk, text_index)
+                    texts = _chunk_texts(source, chunk, text_index) if chunk.rows_read else []
                     chunk.empty_text = sum(1 for t in texts if not (isinstance(t, str) and t.strip()))
                     yield chunk, texts
                     chunk, queued = queued, (next_chunk() if queued is not None else None)
@@ -1644,6 +1701,9 @@ def cmd_score(args: Any) -> int:
     except Terminated:
         _command_error_line("terminated; no output written")
         return 143
+    except WorkerDied as exc:
+        _command_error_line(f"error: {exc}")
+        return 1
     except BrokenPipeError:
         return 0
     except OSError as exc:
