@@ -128,6 +128,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_chars=args.max_chars,
         max_body_bytes=args.max_body_bytes,
         cors_origins=tuple(args.cors_origin) if args.cors_origin else None,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        idle_timeout=args.idle_timeout,
+        max_connections=args.max_connections,
     )
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
@@ -177,6 +181,10 @@ def _setup_serve(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--cors-origin", action="append", default=None, help="allow this browser origin (repeatable; default: none)"
     )
+    p.add_argument("--header-timeout", type=float, default=None, help="seconds to send the headers (default: 10)")
+    p.add_argument("--body-timeout", type=float, default=None, help="seconds to send the body (default: 30)")
+    p.add_argument("--idle-timeout", type=float, default=None, help="seconds a kept-alive connection idles (default: 5)")
+    p.add_argument("--max-connections", type=int, default=None, help="open connections per worker (default: 1000)")
 
 
 COMMANDS.update(
