@@ -122,10 +122,16 @@ class Summary:
     replaced_bytes: int = 0
     first_replaced_line: int | None = None
     seconds: float = 0.0
+    startup_seconds: float = 0.0  # loading the model and scoring the first chunk
+    startup_rows: int = 0  # the rows of that first chunk
 
     @property
     def rows_per_second(self) -> float:
-        return self.rows_read / self.seconds if self.seconds > 0 else 0.0
+        """Throughput after start-up (0 when the run is too short to say): on a small file the
+        model's load is most of the time, and rows / seconds would be a start-up figure."""
+        seconds = self.seconds - self.startup_seconds
+        rows = self.rows_read - self.startup_rows
+        return rows / seconds if seconds >= 1.0 and rows > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -162,7 +168,13 @@ class Summary:
                 f"  replaced bytes {self.replaced_bytes:>10,}  (undecodable, first on line {self.first_replaced_line}; "
                 "see --encoding, --strict)"
             )
-        lines.append(f"  seconds        {self.seconds:>10.2f}  ({self.rows_per_second:,.0f} rows/s)")
+        if self.rows_per_second:
+            rate = f"{self.rows_per_second:,.0f} rows/s" + (
+                f" after {self.startup_seconds:.2f} s of start-up" if self.startup_seconds else ""
+            )
+        else:
+            rate = f"{self.startup_seconds:.2f} s of it start-up; too short a run for a rate"
+        lines.append(f"  seconds        {self.seconds:>10.2f}  ({rate})")
         return "\n".join(lines)
 
 
@@ -263,19 +275,28 @@ class _Encoding:
     transcode: str | None  # original codec when the input was transcoded to UTF-8
 
 
+def _utf16_by_bom(head: bytes) -> _Encoding | None:
+    """UTF-16 with its byte order kept: a big-endian file is written back big-endian."""
+    if head.startswith(codecs.BOM_UTF16_LE) and not head.startswith(codecs.BOM_UTF32_LE):
+        return _Encoding("utf-8", codecs.BOM_UTF16_LE, "utf-16-le")
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return _Encoding("utf-8", codecs.BOM_UTF16_BE, "utf-16-be")
+    return None
+
+
 def _resolve_encoding(given: str | None, head: bytes) -> _Encoding:
     if given is None:
         if head.startswith(_UTF8_BOM):
             return _Encoding("utf-8", _UTF8_BOM, None)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return _Encoding("utf-8", b"", "utf-16")
-        return _Encoding("utf-8", b"", None)
+        return _utf16_by_bom(head) or _Encoding("utf-8", b"", None)
     try:
         name = codecs.lookup(given).name
     except LookupError:
         raise BatchError(f"unknown encoding {given!r} (--encoding); try utf-8, cp1252, latin-1 or utf-16") from None
     if name in ("utf-8", "utf-8-sig"):
         return _Encoding("utf-8", _UTF8_BOM if head.startswith(_UTF8_BOM) else b"", None)
+    if name == "utf-16":
+        return _utf16_by_bom(head) or _Encoding("utf-8", b"", name)
     if _is_byte_safe(name):
         return _Encoding(name, b"", None)
     return _Encoding("utf-8", b"", name)
@@ -464,6 +485,8 @@ class _InputBase:
             head = stream.read(4)
         except (OSError, EOFError) as exc:
             raise BatchError(f"cannot read {path}: {exc}") from None
+        if options.encoding is None:
+            _refuse_misnamed(path, head, gz)
         self.encoding = _resolve_encoding(options.encoding, head)
         if self.encoding.bom and head.startswith(self.encoding.bom):
             head = head[len(self.encoding.bom) :]
@@ -478,6 +501,24 @@ class _InputBase:
         counting = getattr(self, "_counting", None)
         if counting is not None:
             counting.close()
+
+
+def _refuse_misnamed(path: str, head: bytes, gz: bool) -> None:
+    """Name what a file really is when its first bytes say it is not text in the expected form;
+    otherwise the header would be garbage and the error a puzzling "column not found"."""
+    where = path if path != "-" else "standard input"
+    if head.startswith(b"\x1f\x8b"):
+        hint = "it is compressed twice; decompress it once" if gz else "name it .gz or pass --format csv.gz (or jsonl.gz)"
+        raise BatchError(f"{where} is gzip-compressed: {hint}")
+    if head.startswith(b"PAR1"):
+        raise BatchError(f"{where} is a Parquet file: name it .parquet or pass --format parquet")
+    if head.startswith(b"PK\x03\x04"):
+        raise BatchError(f"{where} is a zip archive (or an Excel workbook): extract or export it as CSV first")
+    if len(head) >= 4 and not head.startswith((_UTF8_BOM, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if head[1] == 0 and head[3] == 0 and head[0] and head[2]:
+            raise BatchError(f"{where} looks like UTF-16 without a byte order mark: pass --encoding utf-16-le")
+        if head[0] == 0 and head[2] == 0 and head[1] and head[3]:
+            raise BatchError(f"{where} looks like UTF-16 without a byte order mark: pass --encoding utf-16-be")
 
 
 def _open_binary(path: str) -> tuple[Any, _CountingReader, int | None]:
@@ -1441,6 +1482,9 @@ def score_file(options: ScoreOptions, *, stderr: IO[str] | None = None) -> Summa
                     chunk, queued = queued, (next_chunk() if queued is not None else None)
 
             for chunk, scored in scorer.run(chunks(), single=second is None):
+                if not summary.startup_seconds:
+                    summary.startup_seconds = time.monotonic() - started
+                    summary.startup_rows = chunk.rows_read
                 if chunk.rejected:
                     if options.on_bad_lines == "error":
                         line, reason, detail, _ = chunk.rejected[0]

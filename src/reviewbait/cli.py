@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -224,6 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return _interrupted()
+    except BrokenPipeError:
+        # the reader of stdout went away (`reviewbait report x | head`): not an error
+        _stdout_to_devnull()
+        return 0
     except UsageError as exc:
         print(f"reviewbait: error: {exc}", file=sys.stderr)
         return 2
@@ -238,6 +243,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 INTERRUPTED = 130
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _interrupted() -> int:

@@ -209,6 +209,12 @@ class Detector:
         if text_column not in frame.columns:
             columns = ", ".join(map(str, frame.columns))
             raise KeyError(f"text column {text_column!r} not found; available columns: {columns}")
+        repeats = list(frame.columns).count(text_column)
+        if repeats > 1:
+            raise ValueError(
+                f"text column {text_column!r} appears {repeats} times in the frame; rename the copies "
+                "(e.g. frame.columns = [...]) so the text is one column"
+            )
         names = {k: f"{prefix}{k}" for k in ("probability", "flag", "category", "sentiment_conditioned", "evidence")}
         clash = [n for n in names.values() if n in frame.columns]
         if clash:
