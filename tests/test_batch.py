@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import gzip
@@ -640,3 +641,48 @@ def _strict_records(text: str) -> list[list[str]]:
         if row:
             records.append(lines)
     return records
+
+
+def test_utf16_big_endian_stays_big_endian(tmp_path: Path, tiny_model_dir: Path) -> None:
+    text = "id,message\n1," + SOLICITATION + "\n2,caf\u00e9 \U0001f600 ok\n"
+    (tmp_path / "in.csv").write_bytes(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+    score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv")))
+    out = (tmp_path / "out.csv").read_bytes()
+    assert out.startswith(codecs.BOM_UTF16_BE)
+    lines = out[2:].decode("utf-16-be").splitlines()
+    assert [line.split(",")[:2] for line in lines[1:]] == [
+        ["1", SOLICITATION.split(",")[0]],
+        ["2", "caf\u00e9 \U0001f600 ok"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (gzip.compress(b"id,message\n1,hello there\n"), "is gzip-compressed: name it .gz"),
+        (
+            "id,message\n1,hello there\n".encode("utf-16-le"),
+            "UTF-16 without a byte order mark: pass --encoding utf-16-le",
+        ),
+        (
+            "id,message\n1,hello there\n".encode("utf-16-be"),
+            "UTF-16 without a byte order mark: pass --encoding utf-16-be",
+        ),
+        (b"PAR1\x15\x04", "is a Parquet file"),
+        (b"PK\x03\x04\x14\x00", "is a zip archive"),
+    ],
+)
+def test_a_misnamed_file_is_named_for_what_it_is(
+    tmp_path: Path, tiny_model_dir: Path, content: bytes, message: str
+) -> None:
+    (tmp_path / "in.csv").write_bytes(content)
+    with pytest.raises(BatchError, match=message):
+        score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv")))
+
+
+def test_bom_less_utf16_reads_with_the_named_encoding(tmp_path: Path, tiny_model_dir: Path) -> None:
+    text = "id,message\n1,hello there\n"
+    (tmp_path / "in.csv").write_bytes(text.encode("utf-16-le"))
+    summary = score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv"), encoding="utf-16-le"))
+    assert summary.rows_written == 1
+    assert (tmp_path / "out.csv").read_bytes().decode("utf-16-le").startswith("id,message,reviewbait_probability")

@@ -508,7 +508,9 @@ def _refuse_misnamed(path: str, head: bytes, gz: bool) -> None:
     otherwise the header would be garbage and the error a puzzling "column not found"."""
     where = path if path != "-" else "standard input"
     if head.startswith(b"\x1f\x8b"):
-        hint = "it is compressed twice; decompress it once" if gz else "name it .gz or pass --format csv.gz (or jsonl.gz)"
+        hint = (
+            "it is compressed twice; decompress it once" if gz else "name it .gz or pass --format csv.gz (or jsonl.gz)"
+        )
         raise BatchError(f"{where} is gzip-compressed: {hint}")
     if head.startswith(b"PAR1"):
         raise BatchError(f"{where} is a Parquet file: name it .parquet or pass --format parquet")

@@ -184,7 +184,9 @@ def _setup_serve(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--header-timeout", type=float, default=None, help="seconds to send the headers (default: 10)")
     p.add_argument("--body-timeout", type=float, default=None, help="seconds to send the body (default: 30)")
-    p.add_argument("--idle-timeout", type=float, default=None, help="seconds a kept-alive connection idles (default: 5)")
+    p.add_argument(
+        "--idle-timeout", type=float, default=None, help="seconds a kept-alive connection idles (default: 5)"
+    )
     p.add_argument("--max-connections", type=int, default=None, help="open connections per worker (default: 1000)")
 
 
