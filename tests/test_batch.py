@@ -686,3 +686,19 @@ def test_bom_less_utf16_reads_with_the_named_encoding(tmp_path: Path, tiny_model
     summary = score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv"), encoding="utf-16-le"))
     assert summary.rows_written == 1
     assert (tmp_path / "out.csv").read_bytes().decode("utf-16-le").startswith("id,message,reviewbait_probability")
+
+
+def test_jsonl_refuses_a_repeated_key_and_unreadable_numbers(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """json.loads keeps the last of two equal keys: one of the two texts would be lost unseen."""
+    lines = [
+        b'{"id": 1, "message": "first text", "message": "second text"}',
+        b'{"id": 2, "message": "fine"}',
+        b'{"id": 3, "message": "deep", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"id": 4, "message": "long number", "x": ' + b"9" * 5000 + b"}",
+    ]
+    (tmp_path / "in.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    summary = score_file(
+        _options(tmp_path, tiny_model_dir, "in.jsonl", output=str(tmp_path / "out.jsonl"), on_bad_lines="skip")
+    )
+    assert (summary.rows_read, summary.rows_written, summary.rows_rejected) == (4, 1, 3)
+    assert summary.rejected_by_reason == {"duplicate key": 1, "invalid JSON": 2}

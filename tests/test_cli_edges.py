@@ -143,3 +143,15 @@ def test_the_summary_rate_leaves_start_up_out() -> None:
     large.startup_seconds, large.startup_rows = 2.0, 5000
     assert large.rows_per_second == 10_000.0
     assert "10,000 rows/s after 2.00 s of start-up" in large.render()
+
+
+def test_tables_refuse_a_stray_quote_with_its_line(tmp_path: Path) -> None:
+    """triage, evaluate and train read files through pandas, which merges rows after a stray quote."""
+    from reviewbait.tables import TableError, read_table
+
+    path = tmp_path / "rows.csv"
+    path.write_text('id,text\n1,"Loved it,3\n2,plain\n3,"a review for a gift card"\n4,x\n', encoding="utf-8")
+    with pytest.raises(TableError, match=r"line 4 of .*not valid CSV"):
+        read_table(path)
+    path.write_text('id,text\n1,"a ""quoted"" word, fine"\n2,"two\nlines"\n', encoding="utf-8")
+    assert read_table(path)["text"].tolist() == ['a "quoted" word, fine', "two\nlines"]

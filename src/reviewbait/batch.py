@@ -756,9 +756,15 @@ class _JsonlInput(_InputBase):
             chunk.rows_read += 1
             text = _decode_replacing(body, self.encoding.codec, self._line, self._strict, self.replaced)
             try:
-                record = json.loads(text)
+                record = json.loads(text, object_pairs_hook=_unique_keys)
             except json.JSONDecodeError as exc:
                 chunk.rejected.append((self._line, "invalid JSON", str(exc), body))
+            except _DuplicateKey as exc:
+                chunk.rejected.append(
+                    (self._line, "duplicate key", f"{exc.args[0]!r} appears twice in one object", body)
+                )
+            except (RecursionError, ValueError) as exc:  # nesting too deep, a number too long
+                chunk.rejected.append((self._line, "invalid JSON", f"{type(exc).__name__}: {exc}", body))
             else:
                 unknown = None
                 if self.fixed_columns and isinstance(record, dict):
@@ -778,6 +784,22 @@ class _JsonlInput(_InputBase):
         if chunk.rows_read == 0 and not chunk.blank_lines:
             return None
         return chunk
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's keys, refusing a repeat: json.loads would keep the last value and drop the other."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return record
 
 
 class _ParquetInput(_InputBase):
