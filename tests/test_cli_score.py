@@ -273,35 +273,46 @@ def test_a_killed_worker_stops_the_run_with_a_message(tmp_path: Path, tiny_model
     """kill -9 of a worker (or the out-of-memory killer): the run stops, it does not wait forever."""
     psutil = pytest.importorskip("psutil")
     process, out = _start_and_wait_for_part(tmp_path, tiny_model_dir, jobs=2)
-    assert process.stdin is not None
-    workers: list = []
-    deadline = time.monotonic() + 60
-    while not workers and time.monotonic() < deadline:
-        # forkserver (a child) → workers (its children); the resource tracker has none
-        workers = [w for child in psutil.Process(process.pid).children() for w in child.children()]
-        time.sleep(0.05)
-    assert workers, "no worker process found"
-    workers[0].kill()
-    workers[0].wait(timeout=30)
-    started = time.monotonic()
+    assert process.stdin is not None and process.stderr is not None
     try:
-        process.stdin.write(b"".join(b"%d,row %d\n" % (i, i) for i in range(4, 40)))
-        process.stdin.close()
-    except BrokenPipeError:
-        pass  # the run stopped before reading it
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        pytest.fail("the run hung after its worker was killed")
+        workers: list = []
+        deadline = time.monotonic() + 60
+        while not workers and time.monotonic() < deadline:
+            # forkserver (a child) → workers (its children); the resource tracker has none
+            workers = [w for child in psutil.Process(process.pid).children() for w in child.children()]
+            time.sleep(0.05)
+        assert workers, "no worker process found"
+        # a row that keeps a worker busy for seconds, so the kill loses a chunk in flight
+        used = {w.pid: sum(w.cpu_times()[:2]) for w in workers}
+        process.stdin.write(b"4," + b"review for a gift card " * 5_000 + b"\n5,row 5\n")  # (read one ahead)
+        process.stdin.flush()
+        busy = None
+        wait = time.monotonic() + 10
+        while busy is None and time.monotonic() < wait:
+            busy = next((w for w in workers if sum(w.cpu_times()[:2]) - used[w.pid] > 0.3), None)
+            time.sleep(0.02)
+        victim = busy or workers[0]
+        victim.kill()
+        victim.wait(timeout=30)
+        started = time.monotonic()
+        try:
+            process.stdin.write(b"".join(b"%d,row %d\n" % (i, i) for i in range(6, 40)))
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # the run stopped before reading it
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the run hung after its worker was killed")
+        print(f"stopped {time.monotonic() - started:.2f} s after the worker died (busy: {busy is not None})")
+        stderr = process.stderr.read().decode()
     finally:
-        assert process.stderr is not None
-        stderr = process.stderr.read()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
         process.stderr.close()
-    print(f"stopped {time.monotonic() - started:.2f} s after the worker died")
-    assert process.returncode == 1, stderr.decode()
-    assert "a worker process died" in stderr.decode()
-    assert "Traceback" not in stderr.decode()
+    assert process.returncode == 1, stderr
+    assert "a worker process died" in stderr
+    assert "Traceback" not in stderr
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
