@@ -11,13 +11,14 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from reviewbait.api import Settings, server_config
 from reviewbait.detector import Verdict
 
 
 class LiveServer:
     """Serves ``app`` on a free port of 127.0.0.1 (socket bound first: no port race)."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, settings: Settings | None = None) -> None:
         self.app = app
         # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only then
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -25,7 +26,11 @@ class LiveServer:
         self.socket.bind(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5)
+        options: dict[str, Any] = {"log_level": "warning", "lifespan": "on", "timeout_graceful_shutdown": 5}
+        if settings is not None:  # as `reviewbait serve` runs it: timeouts and a connection limit
+            config = server_config(app, settings, **options)
+        else:
+            config = uvicorn.Config(app, access_log=False, **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
 

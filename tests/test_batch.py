@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import gzip
 import io
 import json
+import re
 import signal
 import tempfile
 from pathlib import Path
@@ -210,19 +212,33 @@ def test_blank_lines_are_counted_not_rows(tmp_path: Path, tiny_model_dir: Path) 
     assert (tmp_path / "out.csv").read_bytes().count(b"\n") == 3
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (b"", "is empty"),
-        (b"id,message\n", "has a header but no rows"),
-        (b"id,message\r\n\r\n", "has a header but no rows"),
-    ],
-)
-def test_empty_and_header_only_files(tmp_path: Path, tiny_model_dir: Path, content: bytes, message: str) -> None:
-    (tmp_path / "in.csv").write_bytes(content)
-    with pytest.raises(BatchError, match=message):
+def test_empty_file_is_an_error(tmp_path: Path, tiny_model_dir: Path) -> None:
+    (tmp_path / "in.csv").write_bytes(b"")
+    with pytest.raises(BatchError, match="is empty"):
         score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv")))
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("content", [b"id,message\n", b"id,message\r\n\r\n", b"id,message"])
+@pytest.mark.parametrize("text_column", ["message", None])
+def test_header_only_file_gives_an_empty_scored_file(
+    tmp_path: Path, tiny_model_dir: Path, content: bytes, text_column: str | None
+) -> None:
+    """A cron job on a quiet day: the header and the added columns, exit 0."""
+    (tmp_path / "in.csv").write_bytes(content)
+    summary = score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv"), text_column=text_column))
+    eol = b"\r\n" if b"\r" in content else b"\n"
+    names = ",".join("reviewbait_" + n for n in batch.ADDED_COLUMNS).encode()
+    assert (tmp_path / "out.csv").read_bytes() == b"id,message," + names + eol
+    assert (summary.rows_read, summary.rows_written) == (0, 0)
+    assert "rows read               0" in summary.render()
+
+
+def test_header_only_file_still_checks_the_text_column(tmp_path: Path, tiny_model_dir: Path) -> None:
+    (tmp_path / "in.csv").write_bytes(b"id,message\n")
+    with pytest.raises(BatchError, match="text column 'body' not found"):
+        score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv"), text_column="body"))
+    assert list(tmp_path.iterdir()) == [tmp_path / "in.csv"]
 
 
 def test_paths_are_checked_before_anything_is_written(tmp_path: Path, tiny_model_dir: Path) -> None:
@@ -495,3 +511,197 @@ def test_workers_reuse_the_model_the_forkserver_preloaded(tiny_model_dir, monkey
     finally:
         gc.unfreeze()
         signal.signal(signal.SIGINT, handler)
+
+
+# --------------------------------------------------------------------------- hostile and broken CSV
+
+STRAY = [
+    (b"post_id,created_at,source,author,message,likes", b"\n"),
+    (b'p1,2026-01-01,fb,ann,"Loved it! 5 stars,3', b"\n"),
+    (b"p2,2026-01-01,fb,bob,plain question about shipping,4", b"\n"),
+    (b'p3,2026-01-02,fb,cy,"Leave a 5 star review and get a $10 gift card",5', b"\n"),
+    (b"p4,2026-01-02,fb,dee,thanks all,6", b"\n"),
+]
+
+
+def test_a_stray_quote_stops_the_run_where_it_happens(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """p1's open quote would swallow p2 and p3 (the field count happens to match) and hide p3's offer."""
+    _write(tmp_path / "in.csv", STRAY)
+    with pytest.raises(BatchError, match=r"line 2 of .*stray quote.*on line 4, closing the field opened on line 2"):
+        score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv")))
+    assert list(tmp_path.iterdir()) == [tmp_path / "in.csv"]
+
+
+def test_a_stray_quote_costs_its_own_line_with_skip(tmp_path: Path, tiny_model_dir: Path) -> None:
+    _write(tmp_path / "in.csv", STRAY)
+    summary = score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv"), on_bad_lines="skip"))
+    _split_scored((tmp_path / "out.csv").read_bytes(), [STRAY[0], *STRAY[2:]])
+    with (tmp_path / "out.rejected.csv").open(encoding="utf-8", newline="") as handle:
+        rejected = list(csv.DictReader(handle))
+    assert [(r["line_number"], r["raw"]) for r in rejected] == [("2", STRAY[1][0].decode())]
+    assert (summary.rows_read, summary.rows_written, summary.rows_rejected) == (4, 3, 1)
+    assert summary.rejected_by_reason == {"stray quote": 1}
+
+
+@pytest.mark.parametrize(
+    ("record", "line"),
+    [(b'1,"said "hi" to me",2', 2), (b'1,"closed" then text,2', 2), (b'1,"two\nlines"x,2', 3)],
+)
+def test_text_after_a_closing_quote_is_refused(tmp_path: Path, tiny_model_dir: Path, record: bytes, line: int) -> None:
+    (tmp_path / "in.csv").write_bytes(b"id,message,likes\n" + record + b"\n3,fine row here,4\n")
+    with pytest.raises(BatchError, match=rf"line 2 of .*stray quote \(a quote on line {line}\b"):
+        score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv")))
+
+
+def test_cells_over_128_kib_are_read(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """The csv module's default cell limit is 128 KiB; a 200 KB cell and a 197 KB multi-line quoted
+    cell are valid CSV and score like any other, also with --on-bad-lines skip (no invented rows)."""
+    plain = ("a long post without any quote " * 7000).encode()
+    assert len(plain) > 200_000
+    lines = "\n".join(f"line {i} of a long post, with a comma" for i in range(5000))
+    quoted = b'"' + lines.encode() + b'"'
+    assert 190_000 < len(quoted) < 200_000 and quoted.count(b"\n") == 4999
+    records = [(b"id,message,likes", b"\n"), (b"1," + plain + b",3", b"\n"), (b"2," + quoted + b",4", b"\r\n")]
+    records.append((b"3," + SOLICITATION.encode() + b",5", b"\n"))
+    _write(tmp_path / "in.csv", records)
+    for on_bad_lines in ("error", "skip"):
+        out = tmp_path / f"out_{on_bad_lines}.csv"
+        summary = score_file(_options(tmp_path, tiny_model_dir, output=str(out), on_bad_lines=on_bad_lines))
+        _split_scored(out.read_bytes(), records)
+        assert (summary.rows_read, summary.rows_written, summary.rows_rejected) == (3, 3, 0)
+    assert not (tmp_path / "out_skip.rejected.csv").exists()
+
+
+def test_a_cell_over_the_limit_stops_with_its_line(
+    tmp_path: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the cap the end of the record is unknown: stop (even with skip) rather than invent rows."""
+    monkeypatch.setattr(batch, "MAX_CELL_CHARS", 1000)
+    previous = csv.field_size_limit(1000)
+    try:
+        body = "\n".join(f"{i},row {i},1" for i in range(3, 300))
+        (tmp_path / "in.csv").write_text(f'id,message,likes\n1,fine,2\n2,"never closed,2\n{body}\n')
+        for on_bad_lines in ("error", "skip"):
+            with pytest.raises(BatchError, match=r"line 3 of .*over 1,000 characters.*unclosed quote on line 3"):
+                score_file(
+                    _options(tmp_path, tiny_model_dir, output=str(tmp_path / "o.csv"), on_bad_lines=on_bad_lines)
+                )
+            assert list(tmp_path.iterdir()) == [tmp_path / "in.csv"]
+    finally:
+        csv.field_size_limit(previous)
+
+
+_RAW_CSV = st.lists(st.sampled_from(["a", "b c", ",", '"', '""', "\n", "\r\n", "\r", "é", "😀", ";"]), max_size=40)
+
+
+def _strict_rows(text: str) -> list[list[str]] | None:
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        return None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=_RAW_CSV)
+def test_any_strict_csv_round_trips_or_stops_with_a_line_number(tiny_model_dir: Path, body: list[str]) -> None:
+    """Whatever the bytes: what Python's csv module reads in strict mode comes back with every
+    record's original bytes; anything else stops the run with a line number, never a silent merge."""
+    text = "id,message\n" + "".join(body)
+    rows = _strict_rows(text)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        (directory / "in.csv").write_bytes(text.encode())
+        out = directory / "out.csv"
+        try:
+            summary = score_file(_options(directory, tiny_model_dir, output=str(out)))
+        except BatchError as exc:
+            assert re.match(r"line \d+ of ", str(exc)), exc
+            assert not out.exists()
+            return
+        assert rows is not None, "the csv module in strict mode refuses this, reviewbait read it"
+        assert summary.rows_read == summary.rows_written == len([r for r in rows[1:] if r])
+        # every record's original bytes, then the added fields (texts without a review word score 0)
+        expected = ""
+        for lines in _strict_records(text):
+            record = "".join(lines)
+            body = record.rstrip("\r\n")
+            suffix = (
+                "," + ",".join("reviewbait_" + n for n in batch.ADDED_COLUMNS) if not expected else ",0.000000,0,,0,"
+            )
+            expected += body + suffix + (record[len(body) :] or ("\n" if not expected else ""))
+        assert out.read_bytes().decode() == expected
+
+
+def _strict_records(text: str) -> list[list[str]]:
+    """The physical lines of each record the csv module reads (blank lines left out)."""
+    physical = text.splitlines(keepends=True)
+    records: list[list[str]] = []
+    consumed = 0
+    reader = csv.reader(iter(physical), strict=True)
+    for row in reader:
+        lines = physical[consumed : reader.line_num]
+        consumed = reader.line_num
+        if row:
+            records.append(lines)
+    return records
+
+
+def test_utf16_big_endian_stays_big_endian(tmp_path: Path, tiny_model_dir: Path) -> None:
+    text = "id,message\n1," + SOLICITATION + "\n2,caf\u00e9 \U0001f600 ok\n"
+    (tmp_path / "in.csv").write_bytes(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+    score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv")))
+    out = (tmp_path / "out.csv").read_bytes()
+    assert out.startswith(codecs.BOM_UTF16_BE)
+    lines = out[2:].decode("utf-16-be").splitlines()
+    assert [line.split(",")[:2] for line in lines[1:]] == [
+        ["1", SOLICITATION.split(",")[0]],
+        ["2", "caf\u00e9 \U0001f600 ok"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (gzip.compress(b"id,message\n1,hello there\n"), "is gzip-compressed: name it .gz"),
+        (
+            "id,message\n1,hello there\n".encode("utf-16-le"),
+            "UTF-16 without a byte order mark: pass --encoding utf-16-le",
+        ),
+        (
+            "id,message\n1,hello there\n".encode("utf-16-be"),
+            "UTF-16 without a byte order mark: pass --encoding utf-16-be",
+        ),
+        (b"PAR1\x15\x04", "is a Parquet file"),
+        (b"PK\x03\x04\x14\x00", "is a zip archive"),
+    ],
+)
+def test_a_misnamed_file_is_named_for_what_it_is(
+    tmp_path: Path, tiny_model_dir: Path, content: bytes, message: str
+) -> None:
+    (tmp_path / "in.csv").write_bytes(content)
+    with pytest.raises(BatchError, match=message):
+        score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv")))
+
+
+def test_bom_less_utf16_reads_with_the_named_encoding(tmp_path: Path, tiny_model_dir: Path) -> None:
+    text = "id,message\n1,hello there\n"
+    (tmp_path / "in.csv").write_bytes(text.encode("utf-16-le"))
+    summary = score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv"), encoding="utf-16-le"))
+    assert summary.rows_written == 1
+    assert (tmp_path / "out.csv").read_bytes().decode("utf-16-le").startswith("id,message,reviewbait_probability")
+
+
+def test_jsonl_refuses_a_repeated_key_and_unreadable_numbers(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """json.loads keeps the last of two equal keys: one of the two texts would be lost unseen."""
+    lines = [
+        b'{"id": 1, "message": "first text", "message": "second text"}',
+        b'{"id": 2, "message": "fine"}',
+        b'{"id": 3, "message": "deep", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"id": 4, "message": "long number", "x": ' + b"9" * 5000 + b"}",
+    ]
+    (tmp_path / "in.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    summary = score_file(
+        _options(tmp_path, tiny_model_dir, "in.jsonl", output=str(tmp_path / "out.jsonl"), on_bad_lines="skip")
+    )
+    assert (summary.rows_read, summary.rows_written, summary.rows_rejected) == (4, 1, 3)
+    assert summary.rejected_by_reason == {"duplicate key": 1, "invalid JSON": 2}

@@ -61,7 +61,8 @@ def test_score_sample_then_report(tmp_path: Path, tiny_model_dir: Path, capsys: 
     assert (lines["rows read"], lines["rows written"], lines["rows rejected"]) == ("220", "220", "0")
     flagged_line = next(line for line in stderr.splitlines() if line.split()[:1] == ["flagged"])
     assert flagged_line.split()[1] == str(summary["rows_flagged"])
-    assert "seconds" in stderr and "rows/s" in stderr
+    # 220 rows are one chunk: the time is start-up, and the summary says so rather than a rate
+    assert "seconds" in stderr and "too short a run for a rate" in stderr and "rows/s" not in stderr
     original = SAMPLE.read_bytes().splitlines(keepends=True)
     scored = out.read_bytes()
     assert scored.startswith(original[0].rstrip(b"\r\n") + b",reviewbait_probability,")
@@ -118,7 +119,7 @@ def test_bad_inputs_exit_2(tmp_path: Path, tiny_model_dir: Path, capsys: pytest.
         (["score", str(tmp_path / "nope.csv")], "does not exist"),
         (["score", str(tmp_path / "dir.csv")], "is a directory"),
         (["score", str(tmp_path / "empty.csv")], "is empty"),
-        (["score", str(tmp_path / "header.csv")], "has a header but no rows"),
+        (["score", str(tmp_path / "header.csv"), "--text-column", "body"], "text column 'body' not found"),
         (["score", str(tmp_path / "bad.csv"), "--text-column", "message"], "line 3 of"),
         (["score", str(SAMPLE), "-o", str(SAMPLE), "--overwrite"], "would overwrite the input"),
         (["score", str(SAMPLE), "--format", "parquet"], "not a readable Parquet file"),
@@ -285,3 +286,53 @@ def test_report_shows_the_incentive_and_reads_files_scored_before_it(
     code, stdout, stderr = _run(capsys, "report", str(older), "-n", "1")
     assert code == 0, stderr
     assert stdout.startswith(f"{older}: 220 rows, {len(flagged)} flagged")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_a_killed_worker_stops_the_run_with_a_message(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """kill -9 of a worker (or the out-of-memory killer): the run stops, it does not wait forever."""
+    psutil = pytest.importorskip("psutil")
+    process, out = _start_and_wait_for_part(tmp_path, tiny_model_dir, jobs=2)
+    assert process.stdin is not None and process.stderr is not None
+    try:
+        workers: list = []
+        deadline = time.monotonic() + 60
+        while not workers and time.monotonic() < deadline:
+            # forkserver (a child) → workers (its children); the resource tracker has none
+            workers = [w for child in psutil.Process(process.pid).children() for w in child.children()]
+            time.sleep(0.05)
+        assert workers, "no worker process found"
+        # a row that keeps a worker busy for seconds, so the kill loses a chunk in flight
+        used = {w.pid: sum(w.cpu_times()[:2]) for w in workers}
+        process.stdin.write(b"4," + b"review for a gift card " * 5_000 + b"\n5,row 5\n")  # (read one ahead)
+        process.stdin.flush()
+        busy = None
+        wait = time.monotonic() + 10
+        while busy is None and time.monotonic() < wait:
+            busy = next((w for w in workers if sum(w.cpu_times()[:2]) - used[w.pid] > 0.3), None)
+            time.sleep(0.02)
+        victim = busy or workers[0]
+        victim.kill()
+        victim.wait(timeout=30)
+        started = time.monotonic()
+        try:
+            process.stdin.write(b"".join(b"%d,row %d\n" % (i, i) for i in range(6, 40)))
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # the run stopped before reading it
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the run hung after its worker was killed")
+        print(f"stopped {time.monotonic() - started:.2f} s after the worker died (busy: {busy is not None})")
+        stderr = process.stderr.read().decode()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+    assert process.returncode == 1, stderr
+    assert "a worker process died" in stderr
+    assert "Traceback" not in stderr
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []

@@ -10,10 +10,12 @@ batch size; never the texts).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
+import math
 import os
 import re
 import socket
@@ -69,12 +71,22 @@ class Settings:
     api_key: str | None = field(default=None, repr=False)
     cors_origins: tuple[str, ...] = ()
     bench: bool = False
+    # slow clients: seconds to send the request line and headers, then the body; seconds an
+    # idle kept-alive connection stays open; open connections per worker before 503s
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    idle_timeout: float = 5.0
+    max_connections: int = 1000
 
     def __post_init__(self) -> None:
-        for name in ("max_batch", "max_chars", "max_body_bytes", "max_upload_bytes"):
+        for name in ("max_batch", "max_chars", "max_body_bytes", "max_upload_bytes", "max_connections"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InputError(f"{name} must be a positive integer, got {value!r}")
+        for name in ("header_timeout", "body_timeout", "idle_timeout"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+                raise InputError(f"{name} must be a positive number of seconds, got {value!r}")
         if self.api_key is not None and not self.api_key:
             raise InputError("api_key must not be empty; leave REVIEWBAIT_API_KEY unset to disable authentication")
 
@@ -96,6 +108,15 @@ class Settings:
             except ValueError:
                 raise InputError(f"{ENV_PREFIX}{name} must be an integer, got {raw!r}") from None
 
+        def number(name: str) -> float | None:
+            raw = get(name)
+            if raw is None:
+                return None
+            try:
+                return float(raw)
+            except ValueError:
+                raise ValueError(f"{ENV_PREFIX}{name} must be a number of seconds, got {raw!r}") from None
+
         values: dict[str, Any] = {
             "model_dir": Path(raw) if (raw := get("MODEL_DIR")) else None,
             "threshold": get("THRESHOLD"),
@@ -106,6 +127,10 @@ class Settings:
             "api_key": env.get(ENV_PREFIX + "API_KEY") or None,
             "cors_origins": tuple(o.strip() for o in (get("CORS_ORIGINS") or "").split(",") if o.strip()) or None,
             "bench": get("BENCH") == "1",
+            "header_timeout": number("HEADER_TIMEOUT"),
+            "body_timeout": number("BODY_TIMEOUT"),
+            "idle_timeout": number("IDLE_TIMEOUT"),
+            "max_connections": integer("MAX_CONNECTIONS"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**{k: v for k, v in values.items() if v is not None})
@@ -120,6 +145,10 @@ class Settings:
             "MAX_UPLOAD_BYTES": str(self.max_upload_bytes),
             "CORS_ORIGINS": ",".join(self.cors_origins),
             "BENCH": "1" if self.bench else "",
+            "HEADER_TIMEOUT": repr(self.header_timeout),
+            "BODY_TIMEOUT": repr(self.body_timeout),
+            "IDLE_TIMEOUT": repr(self.idle_timeout),
+            "MAX_CONNECTIONS": str(self.max_connections),
         }
         if self.model_dir is not None:
             env["MODEL_DIR"] = str(self.model_dir)
@@ -233,7 +262,7 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = None
     request_id: str | None = None
-    limit: str | None = Field(default=None, description="the limit that was exceeded (413)")
+    limit: str | None = Field(default=None, description="the limit that was exceeded (408, 413)")
     max: int | None = Field(default=None, description="that limit's value (413)")
     errors: list[dict[str, Any]] | None = Field(default=None, description="one entry per invalid field (422)")
 
@@ -273,6 +302,7 @@ _TITLES = {
     401: "Unauthorized",
     404: "Not Found",
     405: "Method Not Allowed",
+    408: "Request Timeout",
     413: "Content Too Large",
     422: "Unprocessable Content",
     500: "Internal Server Error",
@@ -325,6 +355,19 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return errors
 
 
+def _parse_failure(cause: BaseException | None) -> str:
+    """Why a body that arrived whole could not be read as JSON, in words a client can act on."""
+    if isinstance(cause, UnicodeDecodeError):
+        return f"not UTF-8 encoded: byte {cause.object[cause.start : cause.start + 1]!r} at offset {cause.start}"
+    if isinstance(cause, RecursionError):
+        return "nested too deeply; send at most a few hundred levels of arrays and objects"
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        return f"a number is too long ({cause}); send numbers of at most 4300 digits"
+    if cause is not None and type(cause).__name__ == "ClientDisconnect":
+        return "the client disconnected before the body was complete"
+    return f"cannot be parsed: {type(cause).__name__ if cause is not None else 'unknown error'}"
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     async def on_validation(request: Request, exc: Exception) -> ProblemResponse:
         assert isinstance(exc, RequestValidationError)
@@ -335,9 +378,13 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def on_http(request: Request, exc: Exception) -> ProblemResponse:
         assert isinstance(exc, StarletteHTTPException)
         if exc.status_code == 400:
-            # FastAPI's answer to a body it could not decode (e.g. not UTF-8): that is invalid JSON.
-            errors = [{"field": "body", "message": "invalid JSON (not UTF-8 encoded)", "type": "json_invalid"}]
-            return problem(422, "body: invalid JSON (not UTF-8 encoded)", request.scope, errors=errors)
+            # FastAPI's answer to a body it could not parse; the cause says why
+            cause = exc.__cause__
+            if isinstance(cause, _BodyTimeout):
+                return cause.response
+            message = f"invalid JSON ({_parse_failure(cause)})"
+            errors = [{"field": "body", "message": message, "type": "json_invalid"}]
+            return problem(422, f"body: {message}", request.scope, errors=errors)
         detail = {404: f"no route {request.url.path}", 405: f"{request.method} is not allowed here"}.get(
             exc.status_code, str(exc.detail) if exc.detail else None
         )
@@ -366,6 +413,7 @@ class Guard:
         self.app = app
         self.max_body_bytes = settings.max_body_bytes
         self.max_upload_bytes = settings.max_upload_bytes
+        self.body_timeout = settings.body_timeout
         self.api_key_digest = hashlib.sha256(settings.api_key.encode()).digest() if settings.api_key else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -394,8 +442,11 @@ class Guard:
             if early is not None:
                 await early(scope, receive, send_wrapper)
             else:
-                await self.app(scope, await self._limited_body(scope, headers, receive), send_wrapper)
-        except _BodyTooLarge as exc:
+                timed = self._timed_body(scope, receive)
+                await self.app(scope, await self._limited_body(scope, headers, timed), send_wrapper)
+        except (_BodyTooLarge, _BodyTimeout) as exc:
+            if response_started:
+                raise
             await exc.response(scope, receive, send_wrapper)
         except Exception:
             error_logger.exception("internal error (request_id=%s)", request_id)
@@ -450,6 +501,29 @@ class Guard:
         detail = f"the request body exceeds {name} ({limit} bytes)"
         return problem(413, detail, scope, limit=name, max=limit)
 
+    def _timed_body(self, scope: Scope, receive: Receive) -> Receive:
+        """The body must arrive within body_timeout seconds of the headers (a client trickling
+        it would otherwise hold a connection and a request slot for as long as it likes)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.body_timeout
+        complete = False
+
+        async def timed() -> Message:
+            nonlocal complete
+            if complete:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(deadline - loop.time(), 0.0))
+            except TimeoutError:
+                detail = f"the request body did not arrive within body_timeout ({self.body_timeout:g} s)"
+                raise _BodyTimeout(
+                    problem(408, detail, scope, headers={"Connection": "close"}, limit="body_timeout")
+                ) from None
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
+            return message
+
+        return timed
+
     async def _limited_body(self, scope: Scope, headers: dict[bytes, bytes], receive: Receive) -> Receive:
         """Without Content-Length (chunked), read the body up to the limit before the app sees it."""
         if b"content-length" in headers or scope.get("method") in ("GET", "HEAD"):
@@ -481,6 +555,11 @@ class Guard:
 
 
 class _BodyTooLarge(Exception):
+    def __init__(self, response: ProblemResponse) -> None:
+        self.response = response
+
+
+class _BodyTimeout(Exception):
     def __init__(self, response: ProblemResponse) -> None:
         self.response = response
 
@@ -712,6 +791,36 @@ def app_from_env() -> FastAPI:
     return create_app(Settings.from_env())
 
 
+MAX_HEADER_BYTES = 16 * 1024
+
+
+def server_config(app: Any, settings: Settings, **options: Any) -> Any:
+    """The uvicorn configuration ``serve`` runs with: slow clients are timed out, connections capped.
+
+    uvicorn closes an idle kept-alive connection (``timeout_keep_alive``) and answers 503 past
+    ``limit_concurrency``, but has no deadline for the request itself: a client trickling its
+    headers byte by byte holds a connection for ever. The HTTP protocol class of
+    :mod:`reviewbait.deadline` adds one; the body's deadline is the Guard's.
+    """
+    import uvicorn
+
+    from reviewbait.deadline import DeadlineHTTPProtocol
+
+    config = uvicorn.Config(
+        app,
+        http=DeadlineHTTPProtocol,
+        access_log=False,  # ours is structured and never logs the texts
+        proxy_headers=False,
+        server_header=False,
+        timeout_keep_alive=math.ceil(settings.idle_timeout),  # uvicorn takes whole seconds
+        limit_concurrency=settings.max_connections,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        **options,
+    )
+    config.reviewbait_header_timeout = settings.header_timeout  # type: ignore[attr-defined]
+    return config
+
+
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Run uvicorn; each worker process builds its app from the settings passed through the environment."""
     import uvicorn
@@ -723,16 +832,7 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, work
         # fail here with one line, not in every worker with a traceback
         raise ModelNotFoundError(f"no model artifact at {model}; run `reviewbait train` or pass --model")
     os.environ.update(settings.to_env())
-    config = uvicorn.Config(
-        "reviewbait.api:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,  # ours is structured and never logs the texts
-        proxy_headers=False,
-        server_header=False,
-    )
+    config = server_config("reviewbait.api:app_from_env", settings, factory=True, host=host, port=port, workers=workers)
     if workers == 1:
         uvicorn.Server(config).run()
         return

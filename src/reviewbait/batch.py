@@ -58,6 +58,10 @@ _OPTIONAL_ADDED = frozenset({"incentive"})
 FORMATS = ("csv", "tsv", "csv.gz", "tsv.gz", "jsonl", "jsonl.gz", "parquet")
 DELIMITERS = (",", ";", "\t", "|")
 BLOCK_BYTES = 1 << 20
+# The largest cell a CSV/TSV input may hold, in characters (the csv module's default is 128 Ki).
+# A record is held in memory while it is read, so a cell is capped: past the cap, a quote that
+# never closes would otherwise swallow the rest of the file.
+MAX_CELL_CHARS = 32 * 1024 * 1024
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _EXTENSIONS.update({".parquet": "parquet", ".pq": "parquet"})
 _UTF8_BOM = codecs.BOM_UTF8
@@ -121,10 +125,16 @@ class Summary:
     replaced_bytes: int = 0
     first_replaced_line: int | None = None
     seconds: float = 0.0
+    startup_seconds: float = 0.0  # loading the model and scoring the first chunk
+    startup_rows: int = 0  # the rows of that first chunk
 
     @property
     def rows_per_second(self) -> float:
-        return self.rows_read / self.seconds if self.seconds > 0 else 0.0
+        """Throughput after start-up (0 when the run is too short to say): on a small file the
+        model's load is most of the time, and rows / seconds would be a start-up figure."""
+        seconds = self.seconds - self.startup_seconds
+        rows = self.rows_read - self.startup_rows
+        return rows / seconds if seconds >= 1.0 and rows > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -139,9 +149,9 @@ class Summary:
     def render(self) -> str:
         """The summary a person reads at the end of a run."""
         share = f" ({self.rows_flagged / self.rows_read:.1%})" if self.rows_read else ""
+        column = f"text column {self.text_column!r}" if self.text_column else "no rows"
         lines = [
-            f"reviewbait: scored {self.input} -> {self.output} (text column {self.text_column!r}, "
-            f"threshold {self.threshold:.3f})",
+            f"reviewbait: scored {self.input} -> {self.output} ({column}, threshold {self.threshold:.3f})",
             f"  rows read      {self.rows_read:>10,}",
             f"  rows written   {self.rows_written:>10,}"
             + (f"  ({self.rows_filtered:,} unflagged rows left out by --only-flagged)" if self.rows_filtered else ""),
@@ -161,7 +171,13 @@ class Summary:
                 f"  replaced bytes {self.replaced_bytes:>10,}  (undecodable, first on line {self.first_replaced_line}; "
                 "see --encoding, --strict)"
             )
-        lines.append(f"  seconds        {self.seconds:>10.2f}  ({self.rows_per_second:,.0f} rows/s)")
+        if self.rows_per_second:
+            rate = f"{self.rows_per_second:,.0f} rows/s" + (
+                f" after {self.startup_seconds:.2f} s of start-up" if self.startup_seconds else ""
+            )
+        else:
+            rate = f"{self.startup_seconds:.2f} s of it start-up; too short a run for a rate"
+        lines.append(f"  seconds        {self.seconds:>10.2f}  ({rate})")
         return "\n".join(lines)
 
 
@@ -262,19 +278,28 @@ class _Encoding:
     transcode: str | None  # original codec when the input was transcoded to UTF-8
 
 
+def _utf16_by_bom(head: bytes) -> _Encoding | None:
+    """UTF-16 with its byte order kept: a big-endian file is written back big-endian."""
+    if head.startswith(codecs.BOM_UTF16_LE) and not head.startswith(codecs.BOM_UTF32_LE):
+        return _Encoding("utf-8", codecs.BOM_UTF16_LE, "utf-16-le")
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return _Encoding("utf-8", codecs.BOM_UTF16_BE, "utf-16-be")
+    return None
+
+
 def _resolve_encoding(given: str | None, head: bytes) -> _Encoding:
     if given is None:
         if head.startswith(_UTF8_BOM):
             return _Encoding("utf-8", _UTF8_BOM, None)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return _Encoding("utf-8", b"", "utf-16")
-        return _Encoding("utf-8", b"", None)
+        return _utf16_by_bom(head) or _Encoding("utf-8", b"", None)
     try:
         name = codecs.lookup(given).name
     except LookupError:
         raise BatchError(f"unknown encoding {given!r} (--encoding); try utf-8, cp1252, latin-1 or utf-16") from None
     if name in ("utf-8", "utf-8-sig"):
         return _Encoding("utf-8", _UTF8_BOM if head.startswith(_UTF8_BOM) else b"", None)
+    if name == "utf-16":
+        return _utf16_by_bom(head) or _Encoding("utf-8", b"", name)
     if _is_byte_safe(name):
         return _Encoding(name, b"", None)
     return _Encoding("utf-8", b"", name)
@@ -463,6 +488,8 @@ class _InputBase:
             head = stream.read(4)
         except (OSError, EOFError) as exc:
             raise BatchError(f"cannot read {path}: {exc}") from None
+        if options.encoding is None:
+            _refuse_misnamed(path, head, gz)
         self.encoding = _resolve_encoding(options.encoding, head)
         if self.encoding.bom and head.startswith(self.encoding.bom):
             head = head[len(self.encoding.bom) :]
@@ -477,6 +504,26 @@ class _InputBase:
         counting = getattr(self, "_counting", None)
         if counting is not None:
             counting.close()
+
+
+def _refuse_misnamed(path: str, head: bytes, gz: bool) -> None:
+    """Name what a file really is when its first bytes say it is not text in the expected form;
+    otherwise the header would be garbage and the error a puzzling "column not found"."""
+    where = path if path != "-" else "standard input"
+    if head.startswith(b"\x1f\x8b"):
+        hint = (
+            "it is compressed twice; decompress it once" if gz else "name it .gz or pass --format csv.gz (or jsonl.gz)"
+        )
+        raise BatchError(f"{where} is gzip-compressed: {hint}")
+    if head.startswith(b"PAR1"):
+        raise BatchError(f"{where} is a Parquet file: name it .parquet or pass --format parquet")
+    if head.startswith(b"PK\x03\x04"):
+        raise BatchError(f"{where} is a zip archive (or an Excel workbook): extract or export it as CSV first")
+    if len(head) >= 4 and not head.startswith((_UTF8_BOM, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if head[1] == 0 and head[3] == 0 and head[0] and head[2]:
+            raise BatchError(f"{where} looks like UTF-16 without a byte order mark: pass --encoding utf-16-le")
+        if head[0] == 0 and head[2] == 0 and head[1] and head[3]:
+            raise BatchError(f"{where} looks like UTF-16 without a byte order mark: pass --encoding utf-16-be")
 
 
 def _open_binary(path: str) -> tuple[Any, _CountingReader, int | None]:
@@ -502,6 +549,7 @@ class _DelimitedInput(_InputBase):
 
     def __init__(self, path: str, *, gz: bool, default_delimiter: str | None, options: ScoreOptions) -> None:
         super().__init__()
+        self._path = path if path != "-" else "standard input"
         stream, self._counting, self.total = _open_binary(path)
         try:
             self._start(path, stream, gz, default_delimiter, options)
@@ -535,7 +583,11 @@ class _DelimitedInput(_InputBase):
         return self._counting.position
 
     def _new_reader(self) -> Iterator[list[str]]:
-        return csv.reader(self._lines(), delimiter=self.delimiter or ",", quotechar='"', doublequote=True)
+        # strict: a closing quote followed by anything but the delimiter or a line end is an
+        # error (RFC 4180), where the lenient default would glue the rest on and read on
+        if csv.field_size_limit() < MAX_CELL_CHARS:
+            csv.field_size_limit(MAX_CELL_CHARS)
+        return csv.reader(self._lines(), delimiter=self.delimiter or ",", quotechar='"', doublequote=True, strict=True)
 
     def _decode(self, line: bytes, number: int) -> str:
         try:
@@ -568,14 +620,27 @@ class _DelimitedInput(_InputBase):
             yield self._decode(again, self._lines_read)
         self._eof = True
 
-    def _unclosed_quote(self, raw: bytes) -> bool:
-        text = raw.decode(self._codec, errors="replace")
-        try:
-            for _ in csv.reader([text], delimiter=self.delimiter or ",", strict=True):
-                pass
-        except csv.Error as exc:
-            return "unexpected end of data" in str(exc)
-        return False
+    def _explain(self, exc: csv.Error, start: int, last: int) -> tuple[str, str]:
+        """Reason and detail for a record the csv module refused, naming the line where it went wrong."""
+        message = str(exc)
+        if "field larger than field limit" in message:
+            # where the record ends is unknown, so its lines cannot be parsed again: stop
+            raise BatchError(
+                f"line {start} of {self._path}: a cell runs past line {last} and over {MAX_CELL_CHARS:,} "
+                "characters, the most reviewbait reads in one cell; an unclosed quote on line "
+                f"{start}? Fix the quote, or split the cell"
+            )
+        if "unexpected end of data" in message:
+            return "unbalanced quotes", f"a quoted field opened on line {start} is never closed"
+        if "expected after" in message:
+            d = self.delimiter or ","
+            where = f"on line {last}" if last == start else f"on line {last}, closing the field opened on line {start},"
+            return (
+                "stray quote",
+                f"a quote {where} is followed by text, not {d!r} or a line end (RFC 4180); "
+                'inside a quoted field write a quote as ""',
+            )
+        return "malformed CSV", f"{message} on line {last}"
 
     def _reject(self, chunk: _Chunk, start: int, lines: list[bytes], reason: str, detail: str) -> None:
         """Reject the record's first line; its other lines are parsed again (a stray quote costs one line)."""
@@ -605,7 +670,7 @@ class _DelimitedInput(_InputBase):
             except csv.Error as exc:
                 bad = buf[:]
                 buf.clear()
-                self._reject(chunk, start, bad, "malformed CSV", f"{exc}; an unclosed quote?")
+                self._reject(chunk, start, bad, *self._explain(exc, start, start + len(bad) - 1))
                 continue
             raw = buf[0] if len(buf) == 1 else b"".join(buf)
             nlines = len(buf)
@@ -613,16 +678,13 @@ class _DelimitedInput(_InputBase):
                 chunk.blank_lines += nlines
                 buf.clear()
                 continue
-            if len(fields) != ncols or (self._eof and self._unclosed_quote(raw)):
+            if len(fields) != ncols:
                 bad = buf[:]
                 buf.clear()
-                if len(fields) != ncols:
-                    detail = f"expected {ncols} fields, saw {len(fields)}"
-                    if nlines > 1:
-                        detail += f" (a quoted field runs over lines {start}-{start + nlines - 1}: an unclosed quote?)"
-                    self._reject(chunk, start, bad, "wrong number of fields", detail)
-                else:
-                    self._reject(chunk, start, bad, "unbalanced quotes", "a quoted field is never closed")
+                detail = f"expected {ncols} fields, saw {len(fields)}"
+                if nlines > 1:
+                    detail += f" (a quoted field runs over lines {start}-{start + nlines - 1}: an unclosed quote?)"
+                self._reject(chunk, start, bad, "wrong number of fields", detail)
                 continue
             buf.clear()
             body, eol = _eol_of(raw)
@@ -697,9 +759,15 @@ class _JsonlInput(_InputBase):
             chunk.rows_read += 1
             text = _decode_replacing(body, self.encoding.codec, self._line, self._strict, self.replaced)
             try:
-                record = json.loads(text)
+                record = json.loads(text, object_pairs_hook=_unique_keys)
             except json.JSONDecodeError as exc:
                 chunk.rejected.append((self._line, "invalid JSON", str(exc), body))
+            except _DuplicateKey as exc:
+                chunk.rejected.append(
+                    (self._line, "duplicate key", f"{exc.args[0]!r} appears twice in one object", body)
+                )
+            except (RecursionError, ValueError) as exc:  # nesting too deep, a number too long
+                chunk.rejected.append((self._line, "invalid JSON", f"{type(exc).__name__}: {exc}", body))
             else:
                 unknown = None
                 if self.fixed_columns and isinstance(record, dict):
@@ -719,6 +787,22 @@ class _JsonlInput(_InputBase):
         if chunk.rows_read == 0 and not chunk.blank_lines:
             return None
         return chunk
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's keys, refusing a repeat: json.loads would keep the last value and drop the other."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return record
 
 
 class _ParquetInput(_InputBase):
@@ -1150,6 +1234,7 @@ class _Scorer:
                 yield chunk, self._local(texts)
             return
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         context: Any
         options = self._options
@@ -1166,7 +1251,13 @@ class _Scorer:
         os.environ[PRELOAD_ENV] = _model_spec(*initargs)
         try:
             with signals_deferred():  # a pool stopped half-started leaves its children failing
-                self._pool = context.Pool(self._jobs, initializer=_init_worker, initargs=initargs)
+                # an executor, not multiprocessing.Pool: a worker killed (kill -9, the
+                # out-of-memory killer) breaks it and fails every pending chunk at once,
+                # where a Pool replaces the worker and waits for the lost chunk forever
+                self._pool = ProcessPoolExecutor(
+                    self._jobs, mp_context=context, initializer=_init_worker, initargs=initargs
+                )
+                self._pool.submit(int).result()  # start the workers (and the forkserver) now
         finally:
             if previous is None:
                 os.environ.pop(PRELOAD_ENV, None)
@@ -1175,25 +1266,53 @@ class _Scorer:
         inflight: deque[tuple[_Chunk, Any]] = deque()
         limit = 2 * self._jobs
         for chunk, texts in chunks:
-            inflight.append((chunk, self._pool.apply_async(_score_in_worker, (texts,))))
-            while len(inflight) >= limit or (inflight and inflight[0][1].ready()):
+            inflight.append((chunk, self._submit(texts)))
+            while len(inflight) >= limit or (inflight and inflight[0][1].done()):
                 yield self._collect(*inflight.popleft())
         while inflight:
             yield self._collect(*inflight.popleft())
 
+    def _submit(self, texts: list[Any]) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._pool.submit(_score_in_worker, texts)
+        except BrokenProcessPool:
+            raise WorkerDied(_WORKER_DIED) from None
+
     def _collect(self, chunk: _Chunk, result: Any) -> tuple[_Chunk, dict[str, Any]]:
-        threshold, scored = result.get()
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            threshold, scored = result.result()
+        except BrokenProcessPool:
+            raise WorkerDied(_WORKER_DIED) from None
         self.threshold = threshold
         return chunk, scored
 
     def close(self, *, ok: bool) -> None:
-        if self._pool is not None:
-            if ok:
-                self._pool.close()
-            else:
-                self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not ok:
+            # stop the workers now: a chunk in progress is not waited for
+            terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+            if terminate is not None:
+                terminate()
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
+        pool.shutdown(wait=True, cancel_futures=not ok)
+
+
+_WORKER_DIED = (
+    "a worker process died while scoring (killed by a signal, or by the system when memory ran out); "
+    "no output written. Run again, with fewer --jobs or a smaller --chunk-size if memory is short"
+)
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without answering: the run stops instead of waiting forever."""
 
 
 # --------------------------------------------------------------------------- progress
@@ -1380,10 +1499,13 @@ def score_file(
     try:
         with _sigterm_raises():
             first = next_chunk()
-            if first is None or first.rows_read == 0:
-                raise BatchError(f"{where} has a header but no rows")
-            text_index = _choose_text_column(source, first, options.text_column, where)
-            summary.text_column = source.columns[text_index]
+            if first is None:
+                first = _Chunk()
+            if first.rows_read or options.text_column is not None:
+                text_index = _choose_text_column(source, first, options.text_column, where)
+                summary.text_column = source.columns[text_index]
+            else:
+                text_index = -1  # a header and no rows (a quiet day): an empty scored file, not an error
             names = [options.prefix + name for name in ADDED_COLUMNS]
             clash = [n for n in names if n in source.columns]
             if clash:
@@ -1404,12 +1526,15 @@ def score_file(
                 chunk: _Chunk | None = first
                 queued = second
                 while chunk is not None:
-                    texts = _chunk_texts(source, chunk, text_index)
+                    texts = _chunk_texts(source, chunk, text_index) if chunk.rows_read else []
                     chunk.empty_text = sum(1 for t in texts if not (isinstance(t, str) and t.strip()))
                     yield chunk, texts
                     chunk, queued = queued, (next_chunk() if queued is not None else None)
 
             for chunk, scored in scorer.run(chunks(), single=second is None):
+                if not summary.startup_seconds:
+                    summary.startup_seconds = time.monotonic() - started
+                    summary.startup_rows = chunk.rows_read
                 if chunk.rejected:
                     if options.on_bad_lines == "error":
                         line, reason, detail, _ = chunk.rejected[0]
@@ -1679,6 +1804,9 @@ def cmd_score(args: Any) -> int:
     except Terminated:
         _command_error_line("terminated; no output written")
         return 143
+    except WorkerDied as exc:
+        _command_error_line(f"error: {exc}")
+        return 1
     except BrokenPipeError:
         return 0
     except OSError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -141,6 +142,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body_bytes,
         max_upload_bytes=args.max_upload_bytes,
         cors_origins=tuple(args.cors_origin) if args.cors_origin else None,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        idle_timeout=args.idle_timeout,
+        max_connections=args.max_connections,
     )
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
@@ -198,6 +203,12 @@ def _setup_serve(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--cors-origin", action="append", default=None, help="allow this browser origin (repeatable; default: none)"
     )
+    p.add_argument("--header-timeout", type=float, default=None, help="seconds to send the headers (default: 10)")
+    p.add_argument("--body-timeout", type=float, default=None, help="seconds to send the body (default: 30)")
+    p.add_argument(
+        "--idle-timeout", type=float, default=None, help="seconds a kept-alive connection idles (default: 5)"
+    )
+    p.add_argument("--max-connections", type=int, default=None, help="open connections per worker (default: 1000)")
 
 
 COMMANDS.update(
@@ -237,6 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return _interrupted()
+    except BrokenPipeError:
+        # the reader of stdout went away (`reviewbait report x | head`): not an error
+        _stdout_to_devnull()
+        return 0
     except (ReviewbaitError, *BAD_PATH) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"reviewbait: error: {message}", file=sys.stderr)
@@ -261,13 +276,23 @@ def _bug() -> int:
     traceback.print_exc()
     print(
         f"reviewbait: this is a bug in reviewbait {__version__}, not a problem with your input; "
-        f"please report it with the traceback above at {ISSUES_URL}",
+        f"please report it, with the traceback above, on {ISSUES_URL}",
         file=sys.stderr,
     )
     return 1
 
 
 INTERRUPTED = 130
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _interrupted() -> int:

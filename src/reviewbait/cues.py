@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import re2
@@ -1448,18 +1449,30 @@ def cue_features(normalized: NormalizedText, cues: list[Cue]) -> list[float]:
 
 
 def _quoted_features(text: str, cues: list[Cue]) -> list[float]:
-    """Share of offer cues inside quotation marks, and whether one quote holds a whole offer."""
+    """Share of offer cues inside quotation marks, and whether one quote holds a whole offer.
+
+    Linear in the number of cues and quotes: the quotes ``finditer`` yields never overlap, so
+    they are sorted by start and by end, and a bisection finds the few that can hold a cue.
+    """
     offer = [c for c in cues if c.kind in ("incentive", "review", "exchange")]
     if not offer or not any(q in text for q in '«“„"「『'):
         return [0.0, 0.0]
     spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     if not spans:
         return [0.0, 0.0]
-    inside = [any(a <= c.norm_start and c.norm_end <= b for a, b in spans) for c in offer]
-    whole_offer = 0.0
-    for a, b in spans:
-        kinds = {c.kind for c in offer if a <= c.norm_start and c.norm_end <= b}
-        if {"incentive", "review"} <= kinds:
-            whole_offer = 1.0
-            break
-    return [sum(inside) / len(offer), whole_offer]
+    starts = [a for a, _ in spans]
+    inside = 0
+    kinds_in: dict[int, set[str]] = {}
+    for c in offer:
+        # the spans holding c: the last one starting at or before c, and (for an empty cue at
+        # a boundary) those just before it that end at or after c's end
+        k = bisect_right(starts, c.norm_start) - 1
+        held = False
+        while k >= 0 and spans[k][1] >= c.norm_end:
+            if spans[k][0] <= c.norm_start:
+                held = True
+                kinds_in.setdefault(k, set()).add(c.kind)
+            k -= 1
+        inside += held
+    whole_offer = 1.0 if any({"incentive", "review"} <= kinds for kinds in kinds_in.values()) else 0.0
+    return [inside / len(offer), whole_offer]

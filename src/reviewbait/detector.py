@@ -225,6 +225,12 @@ class Detector:
         if text_column not in frame.columns:
             columns = ", ".join(map(str, frame.columns))
             raise ColumnNotFoundError(f"text column {text_column!r} not found; available columns: {columns}")
+        repeats = list(frame.columns).count(text_column)
+        if repeats > 1:
+            raise InputError(
+                f"text column {text_column!r} appears {repeats} times in the frame; rename the copies "
+                "(e.g. frame.columns = [...]) so the text is one column"
+            )
         names = {k: f"{prefix}{k}" for k in SCORE_COLUMNS}
         clash = [n for n in names.values() if n in frame.columns]
         if clash:

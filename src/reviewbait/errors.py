@@ -10,7 +10,9 @@ from __future__ import annotations
 
 __all__ = ["ISSUES_URL", "ColumnNotFoundError", "ExtraNotInstalledError", "InputError", "ReviewbaitError"]
 
-ISSUES_URL = "https://github.com/reviewbait/reviewbait/issues"
+# Where bugs go: the issue tracker of the repository the package was built from. The project
+# has no public address yet; this names the place without inventing a URL.
+ISSUES_URL = "the reviewbait repository's issue tracker"
 
 
 class ReviewbaitError(Exception):

@@ -11,8 +11,10 @@ will be produced in use) and by :class:`reviewbait.Detector`:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -70,16 +72,23 @@ def unit_cues(units: Units, whole: Sequence[list[Cue]]) -> list[list[Cue]]:
     result: list[list[Cue]] = []
     k = -1
     previous_owner = None
+    starts: list[int] = []
+    ordered = True
     for owner, (lo, hi) in zip(units.owner.tolist(), units.span, strict=True):
         if owner != previous_owner:
             k += 1
             previous_owner = owner
+            starts = [c.norm_start for c in whole[k]]
+            ordered = all(a <= b for a, b in pairwise(starts))  # find_cues sorts them
             result.append(whole[k])  # the first unit of a text is the whole text
             continue
+        # only the cues starting inside the window can lie inside it: with the cues sorted, a
+        # bisection finds them, so the cost is linear in the text, not windows × cues
+        inside = range(bisect_left(starts, lo), bisect_right(starts, hi)) if ordered else range(len(starts))
         result.append(
             [
                 Cue(c.kind, c.language, c.start, c.end, c.text, c.norm_start - lo, c.norm_end - lo)
-                for c in whole[k]
+                for c in (whole[k][i] for i in inside)
                 if c.norm_start >= lo and c.norm_end <= hi
             ]
         )

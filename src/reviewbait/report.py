@@ -580,15 +580,15 @@ def cmd_evaluate(args: Any) -> int:
         f"flag rate={r['flag_rate']}  (tp={cm['tp']} fp={cm['fp']} fn={cm['fn']} tn={cm['tn']})",
         file=sys.stderr,
     )
-    if args.output is not None:
-        print(f"wrote {write_report(evaluation, args.output)}", file=sys.stderr)
-    if args.json is not None:
+    if args.json is not None:  # first: the numbers need no plotting library
         text = json.dumps(r, indent=2, ensure_ascii=False) + "\n"
         if args.json == "-":
             sys.stdout.write(text)
         else:
             Path(args.json).write_text(text, encoding="utf-8")
             print(f"wrote {args.json}", file=sys.stderr)
+    if args.output is not None:
+        print(f"wrote {write_report(evaluation, args.output)}", file=sys.stderr)
     return 0
 
 

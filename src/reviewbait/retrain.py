@@ -13,6 +13,7 @@ fit (grouped by near duplicates). Measure it on posts it never saw with ``review
 from __future__ import annotations
 
 import hashlib
+import shlex
 import sys
 import time
 import warnings
@@ -335,15 +336,24 @@ def cmd_train_user(args: Any) -> int:
             file=sys.stderr,
         )
         no_base = True
-    command = "reviewbait train " + " ".join(f"--data {d}" for d in args.data)
-    command += (" --no-base" if no_base else "") + f" -o {output}"
+    text_column = getattr(args, "text_column", None) or "text"
+    id_column = getattr(args, "id_column", None) or "id"
+    # the command that rebuilds this model: every option that changes it, quoted for a shell
+    command = "reviewbait train " + " ".join(f"--data {shlex.quote(str(d))}" for d in args.data)
+    if text_column != "text":
+        command += f" --text-column {shlex.quote(text_column)}"
+    if id_column != "id":
+        command += f" --id-column {shlex.quote(id_column)}"
+    if args.seed is not None:
+        command += f" --seed {args.seed}"
+    command += (" --no-base" if no_base else "") + f" -o {shlex.quote(str(output))}"
     manifest = train_user_model(
         args.data,
         output,
         base=not no_base,
         seed=args.seed,
-        text_column=getattr(args, "text_column", None) or "text",
-        id_column=getattr(args, "id_column", None) or "id",
+        text_column=text_column,
+        id_column=id_column,
         command=command,
         log=sys.stderr,
     )

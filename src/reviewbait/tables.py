@@ -46,6 +46,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if not path.exists():
         raise FileNotFoundError(f"no such file: {path}")
     fmt = _format(path)
+    if fmt in ("csv", "tsv"):
+        _check_csv(path, "\t" if fmt == "tsv" else ",")
     try:
         if fmt in ("csv", "tsv"):
             frame = pd.read_csv(
@@ -63,6 +65,32 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise TableError(f"cannot read {path} as {fmt}: {exc}") from exc
     frame.columns = [str(c) for c in frame.columns]
     return frame
+
+
+def _check_csv(path: Path, delimiter: str) -> None:
+    """Refuse what is not CSV before pandas reads it: pandas, like the csv module's lenient
+    default, glues text after a closing quote onto the cell and reads on, so one stray quote
+    merges the rows that follow into one cell, silently. Streamed; the cell cap is score's."""
+    import csv
+    import gzip
+
+    from reviewbait.batch import MAX_CELL_CHARS
+
+    if csv.field_size_limit() < MAX_CELL_CHARS:
+        csv.field_size_limit(MAX_CELL_CHARS)
+    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        try:
+            for _ in reader:
+                pass
+        except (UnicodeDecodeError, OSError, EOFError) as exc:
+            raise TableError(f"cannot read {path} as {'csv' if delimiter == ',' else 'tsv'}: {exc}") from None
+        except csv.Error as exc:
+            raise TableError(
+                f"line {reader.line_num} of {path} is not valid CSV ({exc}): a stray or unclosed quote? "
+                'Inside a quoted cell write a quote as ""'
+            ) from None
 
 
 def write_table(frame: pd.DataFrame, path: str | Path | None, out: Any = None) -> None:

@@ -66,16 +66,20 @@ def triage_frame(
         require_columns(frame, {"--text-column": text_column}, "the input")
     picked: list[int] = []
     seen: set[str] = set()
+    repeats = 0
     for position in least_certain(p, threshold, len(frame)).tolist():
         if len(picked) >= n:
             break
         if text_column is not None:
             key = " ".join(str(frame[text_column].iloc[position]).split()).casefold()
             if key in seen:
+                repeats += 1
                 continue
             seen.add(key)
         picked.append(position)
     out = frame.iloc[picked].copy()
+    # why fewer than n may come back: said by the command, kept here for callers
+    out.attrs["triage"] = {"gated": int(np.count_nonzero(np.asarray(p) <= 0.0)), "repeats": repeats}
     for column in LABEL_COLUMNS:
         if column not in out.columns:
             out[column] = ""
@@ -151,6 +155,18 @@ def cmd_triage(args: Any) -> int:
         f"fill in {' and '.join(LABEL_COLUMNS)}",
         file=sys.stderr,
     )
+    if len(picked) < args.n:
+        why = picked.attrs.get("triage", {})
+        reasons = []
+        if why.get("gated"):
+            reasons.append(f"{why['gated']} scored 0 (they name no review act: the gate ruled them out)")
+        if why.get("repeats"):
+            reasons.append(f"{why['repeats']} repeat the text of a row already picked")
+        print(
+            f"only {len(picked)} of the {args.n} asked for: no other row is left to pick"
+            + (f"; of the rest, {' and '.join(reasons)}" if reasons else ""),
+            file=sys.stderr,
+        )
     return 0
 
 
