@@ -626,7 +626,9 @@ def test_any_strict_csv_round_trips_or_stops_with_a_line_number(tiny_model_dir: 
             record = "".join(lines)
             body = record.rstrip("\r\n")
             suffix = (
-                "," + ",".join("reviewbait_" + n for n in batch.ADDED_COLUMNS) if not expected else ",0.000000,0,,0,"
+                "," + ",".join("reviewbait_" + n for n in batch.ADDED_COLUMNS)
+                if not expected
+                else ",0.000000,0,,,0,"  # probability, flag, category, incentive, sentiment, evidence
             )
             expected += body + suffix + (record[len(body) :] or ("\n" if not expected else ""))
         assert out.read_bytes().decode() == expected
