@@ -1311,7 +1311,7 @@ _WORKER_DIED = (
 )
 
 
-class WorkerDied(RuntimeError):
+class WorkerDied(ReviewbaitError, RuntimeError):
     """A worker process ended without answering: the run stops instead of waiting forever."""
 
 
