@@ -790,7 +790,7 @@ class _JsonlInput(_InputBase):
 
 
 class _DuplicateKey(Exception):
-    pass
+    """A JSON object repeats a key: caught by the JSON Lines reader, which rejects the line."""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
