@@ -28,7 +28,7 @@ def _project_error_classes() -> list[type[BaseException]]:
 
 
 # Exceptions used for control flow inside a module, never raised to a caller.
-INTERNAL = {"ProblemError", "_BodyTooLarge", "_BodyTimeout", "_DuplicateKey"}
+INTERNAL = {"ProblemError", "_BodyTooLarge", "_BodyTimeout", "_DuplicateKey", "_Stopped"}
 
 
 def test_every_project_error_derives_from_reviewbait_error_and_keeps_its_builtin_base() -> None:
