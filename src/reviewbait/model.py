@@ -22,7 +22,7 @@ from reviewbait.cues import Cue, find_cues
 from reviewbait.gate import candidate_mask
 from reviewbait.normalize import NormalizedText, normalize
 
-__all__ = ["SolicitationModel", "Units", "make_units", "unit_cues"]
+__all__ = ["OfferRule", "SolicitationModel", "Units", "make_units", "unit_cues"]
 
 WINDOW_CHARS = 360
 WINDOW_STRIDE = 180
@@ -86,6 +86,24 @@ def unit_cues(units: Units, whole: Sequence[list[Cue]]) -> list[list[Cue]]:
     return result
 
 
+@dataclass(frozen=True)
+class OfferRule:
+    """A short text that names nothing of value is not an offer, whatever its words.
+
+    A solicitation offers something (LABELING.md). In a long text the offer may be worded in
+    ways the lexicon lacks, so the model decides; but a text of at most ``max_words`` words
+    with no incentive cue ("review", "Amazon review", "Thanks for the review!", "5 Sterne,
+    schnelle Lieferung") has nothing left to offer it. Its probability is multiplied by
+    ``factor``, which keeps the ranking and puts it below every operating point.
+    """
+
+    max_words: int
+    factor: float
+
+    def applies(self, normalized: NormalizedText, cues: list[Cue]) -> bool:
+        return not any(cue.kind == "incentive" for cue in cues) and len(normalized.text.split()) <= self.max_words
+
+
 @dataclass
 class SolicitationModel:
     """Everything the detector needs, pickled as one artifact.
@@ -98,6 +116,7 @@ class SolicitationModel:
     category_classifier: Any
     sentiment_classifier: Any
     thresholds: dict[str, float] = field(default_factory=dict)
+    offer_rule: OfferRule | None = None  # None in models saved before the rule
 
     @property
     def features(self) -> Any:
@@ -132,6 +151,15 @@ class SolicitationModel:
         units = make_units(normalized, candidates.tolist())
         X = self.features.transform_normalized(units.units, unit_cues(units, cues))
         unit_p = self.classifier.predict_proba(X)[:, 1]
+        rule = getattr(self, "offer_rule", None)
+        if rule is not None:
+            ruled = [
+                position
+                for position, n, c in zip(candidates.tolist(), normalized, cues, strict=True)
+                if rule.applies(n, c)
+            ]
+            if ruled:
+                unit_p = np.where(np.isin(units.owner, ruled), unit_p * rule.factor, unit_p)
         # best unit per text: sort by (owner, -p) and keep the first of each owner
         order = np.lexsort((-unit_p, units.owner))
         owners_sorted = units.owner[order]

@@ -24,7 +24,7 @@ from reviewbait.cues import cue_feature_names, find_cues
 from reviewbait.evaluation import binary_metrics, breakdown, choose_thresholds
 from reviewbait.features import SolicitationFeatures
 from reviewbait.heads import CategoryHead
-from reviewbait.model import SolicitationModel, make_units, unit_cues
+from reviewbait.model import OfferRule, SolicitationModel, make_units, unit_cues
 
 __all__ = ["SEED", "fit_model", "sms_false_positive_rates", "train_and_save"]
 
@@ -43,6 +43,9 @@ PRECISE_TARGET = 0.985
 # (chosen out of fold, see CHANGELOG): enough to teach that ordinary posts mention reviews,
 # stars and shops, not so much that real wording itself starts to look innocent.
 REAL_WEIGHT = 0.5
+# A text of at most this many words with no incentive cue is not flagged (model.OfferRule;
+# chosen out of fold, see benchmarks/ablate_real_text.py and CHANGELOG).
+OFFER_RULE = OfferRule(max_words=12, factor=0.1)
 
 
 def _classifier(
@@ -76,6 +79,7 @@ def fit_model(
     feature_params: dict[str, Any] | None = None,
     negatives: Any = None,
     negative_weight: float = REAL_WEIGHT,
+    offer_rule: OfferRule | None = OFFER_RULE,
 ) -> tuple[SolicitationModel, dict[str, Any]]:
     """Fit on a labeled frame with ``text, label, category, language, sentiment_conditioned``.
 
@@ -151,7 +155,9 @@ def fit_model(
         fold_classifier = copy.copy(classifier)
         fold_classifier.estimator_ = fold_estimator
         fold_classifier.calibrator_ = fold_calibrator
-        fold_model = SolicitationModel(Pipeline([("features", features), ("classifier", fold_classifier)]), None, None)
+        fold_model = SolicitationModel(
+            Pipeline([("features", features), ("classifier", fold_classifier)]), None, None, offer_rule=offer_rule
+        )
         oof[held_out], _ = fold_model.score([texts[i] for i in held_out])
     classifier.drop_folds()
     thresholds = choose_thresholds(y[original], oof[original], min_precision=PRECISE_TARGET)
@@ -181,6 +187,7 @@ def fit_model(
         category_classifier=category,
         sentiment_classifier=sentiment,
         thresholds=thresholds,
+        offer_rule=offer_rule,
     )
     real_oof = oof[real]
     report = {
@@ -194,11 +201,11 @@ def fit_model(
             "grouped_by": "near-duplicate group",
             "balanced": binary_metrics(y[original], oof[original], thresholds["balanced"]),
             "precise": binary_metrics(y[original], oof[original], thresholds["precise"]),
-            "real_negatives_flagged": {
-                name: round(float(np.mean(real_oof >= t)), 5) if real_oof.size else None
-                for name, t in thresholds.items()
-            },
         },
+        # out of fold, the share of the real texts trained on that each operating point flags
+        "real_negatives_flagged": {name: round(float(np.mean(real_oof >= t)), 5) for name, t in thresholds.items()}
+        if real_oof.size
+        else None,
     }
     return model, report
 
@@ -319,6 +326,7 @@ def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "revi
         "test": {name: breakdown(test, p_test, t, predicted_category) for name, t in model.thresholds.items()},
         "heads": _category_head_metrics(model, test),
         "train_cv": report["cv"],
+        "real_train_out_of_fold": report["real_negatives_flagged"],
         "sms_spam_collection": sms_false_positive_rates(model, model.thresholds),
         **real_text_metrics(model, real_corpora),
         "obfuscated_test_positives": obfuscated_recall(model, test, seed),
