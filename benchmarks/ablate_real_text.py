@@ -88,7 +88,7 @@ def main(names: list[str]) -> None:
         print(
             f"{name:<22} oof F1 {cv['balanced']['f1']:.4f} P {cv['balanced']['precision']:.4f} "
             f"R {cv['balanced']['recall']:.4f} | precise P {cv['precise']['precision']:.4f} "
-            f"R {cv['precise']['recall']:.4f} | real oof {cv['real_negatives_flagged']} "
+            f"R {cv['precise']['recall']:.4f} | real oof {report['real_negatives_flagged']} "
             f"| held-out real flagged bal {flagged['balanced']:.4%} pre {flagged['precise']:.4%} "
             f"| thr {model.thresholds} | {time.perf_counter() - started:.0f} s",
             flush=True,
