@@ -47,6 +47,12 @@ VARIANTS = {
     # the shipped form: only short texts (at most N words) with no incentive cue are held back
     "real0.5_short8": {"negatives": True, "negative_weight": 0.5, "rule": None, "offer_rule": OfferRule(8, 0.1)},
     "real0.5_short12": {"negatives": True, "negative_weight": 0.5, "rule": None, "offer_rule": OfferRule(12, 0.1)},
+    "real0.5_short8_or_no_act": {
+        "negatives": True,
+        "negative_weight": 0.5,
+        "rule": None,
+        "offer_rule": OfferRule(8, 0.1, without_act=True),
+    },
     "real0.5_short20": {"negatives": True, "negative_weight": 0.5, "rule": None, "offer_rule": OfferRule(20, 0.1)},
     "real0.25_no_rule": {"negatives": True, "negative_weight": 0.25, "rule": None},
     "real1_no_rule": {"negatives": True, "negative_weight": 1.0, "rule": None},

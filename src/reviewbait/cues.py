@@ -19,6 +19,7 @@ import re2
 from reviewbait.normalize import NormalizedText, normalize
 
 __all__ = [
+    "ACT_KINDS",
     "CUE_KINDS",
     "LANGUAGES",
     "Cue",

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from reviewbait.cues import Cue, find_cues
+from reviewbait.cues import ACT_KINDS, Cue, find_cues
 from reviewbait.gate import candidate_mask
 from reviewbait.normalize import NormalizedText, normalize
 
@@ -88,20 +88,28 @@ def unit_cues(units: Units, whole: Sequence[list[Cue]]) -> list[list[Cue]]:
 
 @dataclass(frozen=True)
 class OfferRule:
-    """A short text that names nothing of value is not an offer, whatever its words.
+    """A text that names nothing of value is not an offer when there is too little left to be one.
 
     A solicitation offers something (LABELING.md). In a long text the offer may be worded in
-    ways the lexicon lacks, so the model decides; but a text of at most ``max_words`` words
-    with no incentive cue ("review", "Amazon review", "Thanks for the review!", "5 Sterne,
-    schnelle Lieferung") has nothing left to offer it. Its probability is multiplied by
-    ``factor``, which keeps the ranking and puts it below every operating point.
+    ways the lexicon lacks, so the model decides. But a text with no incentive cue is held back
+    when it is short (at most ``max_words`` words: "review", "Amazon review", "Thanks for the
+    review!", "5 Sterne, schnelle Lieferung") or, with ``without_act``, when it names no review
+    act either (a shop's name and "just leave the keys" are context, not an offer). Its
+    probability is multiplied by ``factor``, which keeps the ranking and puts it below every
+    operating point.
     """
 
     max_words: int
     factor: float
+    without_act: bool = False
 
     def applies(self, normalized: NormalizedText, cues: list[Cue]) -> bool:
-        return not any(cue.kind == "incentive" for cue in cues) and len(normalized.text.split()) <= self.max_words
+        kinds = {cue.kind for cue in cues}
+        if "incentive" in kinds:
+            return False
+        if self.without_act and kinds.isdisjoint(ACT_KINDS):
+            return True
+        return len(normalized.text.split()) <= self.max_words
 
 
 @dataclass

@@ -8,6 +8,7 @@ production. The test split is only scored at the end, for the model card.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -43,9 +44,9 @@ PRECISE_TARGET = 0.985
 # (chosen out of fold, see CHANGELOG): enough to teach that ordinary posts mention reviews,
 # stars and shops, not so much that real wording itself starts to look innocent.
 REAL_WEIGHT = 0.5
-# A text of at most this many words with no incentive cue is not flagged (model.OfferRule;
+# A text with no incentive cue is held back when short or when it names no review act (model.OfferRule;
 # chosen out of fold, see benchmarks/ablate_real_text.py and CHANGELOG).
-OFFER_RULE = OfferRule(max_words=12, factor=0.1)
+OFFER_RULE = OfferRule(max_words=8, factor=0.1, without_act=True)
 
 
 def _classifier(
@@ -341,6 +342,7 @@ def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "revi
             "real_negative_rows": report["real_negative_rows"],
             "test_rows": len(test),
         },
+        "offer_rule": dataclasses.asdict(model.offer_rule) if model.offer_rule else None,
         "real_text": {
             "directory": str(real_corpora_dir()) if real_corpora else None,
             "weight": REAL_WEIGHT if real_corpora else None,
