@@ -25,7 +25,7 @@ import numpy as np
 import reviewbait.train
 from reviewbait.corpus import load_corpus, load_split
 from reviewbait.cues import Cue, find_cues, states_offer
-from reviewbait.model import SolicitationModel
+from reviewbait.model import OfferRule, SolicitationModel
 from reviewbait.real_text import find_real_corpora, load_real_negatives
 from reviewbait.train import SEED, fit_model
 
@@ -44,6 +44,16 @@ VARIANTS = {
     "real0.5_rule0.1": {"negatives": True, "negative_weight": 0.5, "rule": (0.1, states_offer)},
     "real0.5_rule0.01": {"negatives": True, "negative_weight": 0.5, "rule": (0.01, states_offer)},
     "real0.5_incentive_rule0.1": {"negatives": True, "negative_weight": 0.5, "rule": (0.1, _incentive_only)},
+    # the shipped form: only short texts (at most N words) with no incentive cue are held back
+    "real0.5_short8": {"negatives": True, "negative_weight": 0.5, "rule": None, "offer_rule": OfferRule(8, 0.1)},
+    "real0.5_short12": {"negatives": True, "negative_weight": 0.5, "rule": None, "offer_rule": OfferRule(12, 0.1)},
+    "real0.5_short8_or_no_act": {
+        "negatives": True,
+        "negative_weight": 0.5,
+        "rule": None,
+        "offer_rule": OfferRule(8, 0.1, without_act=True),
+    },
+    "real0.5_short20": {"negatives": True, "negative_weight": 0.5, "rule": None, "offer_rule": OfferRule(20, 0.1)},
     "real0.25_no_rule": {"negatives": True, "negative_weight": 0.25, "rule": None},
     "real1_no_rule": {"negatives": True, "negative_weight": 1.0, "rule": None},
 }
@@ -73,6 +83,7 @@ def main(names: list[str]) -> None:
     for name in names or list(VARIANTS):
         options = dict(VARIANTS[name])
         use_real = options.pop("negatives")
+        options.setdefault("offer_rule", None)
         rule = options.pop("rule")
         reviewbait.train.SolicitationModel = _with_rule(*rule) if rule else SolicitationModel  # type: ignore[misc]
         started = time.perf_counter()
@@ -83,7 +94,7 @@ def main(names: list[str]) -> None:
         print(
             f"{name:<22} oof F1 {cv['balanced']['f1']:.4f} P {cv['balanced']['precision']:.4f} "
             f"R {cv['balanced']['recall']:.4f} | precise P {cv['precise']['precision']:.4f} "
-            f"R {cv['precise']['recall']:.4f} | real oof {cv['real_negatives_flagged']} "
+            f"R {cv['precise']['recall']:.4f} | real oof {report['real_negatives_flagged']} "
             f"| held-out real flagged bal {flagged['balanced']:.4%} pre {flagged['precise']:.4%} "
             f"| thr {model.thresholds} | {time.perf_counter() - started:.0f} s",
             flush=True,

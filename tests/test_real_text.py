@@ -12,8 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewbait import Detector
-from reviewbait.cues import ACT_KINDS, LEXICON, find_cues, states_offer
+from reviewbait.artifact import load_model
+from reviewbait.cues import LEXICON, find_cues, states_offer
 from reviewbait.gate import candidate_mask
+from reviewbait.model import OfferRule
+from reviewbait.normalize import normalize
 from reviewbait.real_text import find_real_corpora, load_real_negatives
 
 # Texts the released 0.2 model scored above `balanced` (issue: "Real text"), each ordinary.
@@ -103,13 +106,38 @@ def test_ordinary_posts_are_not_flagged_in_any_language(shipped: Detector, langu
     assert not shipped.check(text).is_solicitation, language
 
 
-def test_a_flag_always_carries_an_offer_in_its_evidence(shipped: Detector) -> None:
+def test_a_short_flag_always_names_what_is_offered(shipped: Detector) -> None:
+    """The named exception: only a text longer than the rule's limit may be flagged with no
+    incentive in its evidence (an offer worded in ways the lexicon lacks)."""
+    rule = OfferRule(**shipped.manifest["offer_rule"])
     texts = ORDINARY_FROM_THE_ISSUE + [t for ts in ORDINARY_BY_LANGUAGE.values() for t in ts]
-    texts += ["Leave us a 5-star review on Google and get a free dessert", "好评返现5元，截图发客服"]
-    for verdict in shipped.check_many(texts):
-        if verdict.is_solicitation:
-            kinds = {e.kind for e in verdict.evidence}
-            assert "incentive" in kinds and not kinds.isdisjoint(ACT_KINDS), verdict
+    texts += ["Leave us a 5-star review on Google and get a free dessert", "好评返现5元，截图发客服", "R4R anyone? DM"]
+    for text, verdict in zip(texts, shipped.check_many(texts), strict=True):
+        if verdict.is_solicitation and len(text.split()) <= rule.max_words:
+            assert any(e.kind == "incentive" for e in verdict.evidence), verdict
+
+
+def test_the_offer_rule_holds_back_short_texts_without_an_incentive_only() -> None:
+    rule = OfferRule(max_words=5, factor=0.1)
+
+    def applies(text: str) -> bool:
+        return rule.applies(normalize(text), find_cues(text))
+
+    assert applies("Amazon review")
+    assert applies("r e v i e w r e v i e w")
+    assert not applies("Amazon review = free gift")
+    assert not applies("please leave an Amazon review about the blender you bought last week")
+
+
+def test_the_offer_rule_lowers_the_probability_and_keeps_the_ranking(tiny_model_dir: Path) -> None:
+    from dataclasses import replace
+
+    model, _ = load_model(tiny_model_dir)
+    texts = ["Amazon review", "great review", "Amazon review = free gift"]
+    before, _ = replace(model, offer_rule=None).score(texts)
+    after, _ = replace(model, offer_rule=OfferRule(max_words=5, factor=0.1)).score(texts)
+    assert after[0] == pytest.approx(before[0] * 0.1) and after[1] == pytest.approx(before[1] * 0.1)
+    assert after[2] == before[2]
 
 
 @pytest.mark.parametrize("text", OFFERS_WITHOUT_A_PRICE)

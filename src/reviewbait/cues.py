@@ -20,6 +20,7 @@ import re2
 from reviewbait.normalize import NormalizedText, normalize
 
 __all__ = [
+    "ACT_KINDS",
     "CUE_KINDS",
     "LANGUAGES",
     "Cue",
@@ -54,6 +55,8 @@ _MONEY = (
 LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     "common": {
         "incentive": (
+            # crypto payments
+            r"usdt|usdc|btc|eth|crypto",
             # more currencies and wallets; PayPal written as pp
             r"[₱₩₺₽₦฿]\s?\d[\d.,]*",
             r"\d[\d.,]*\s?(?:php|inr|ngn|aud|cad)",
@@ -114,6 +117,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "en": {
         "incentive": (
+            # reviews sold or bought; contest entries
+            r"(?:selling|sell|buy|buying|purchase|order) (?:\w+ ){0,2}(?:reviews|ratings)",
+            r"(?:reviews|ratings) for sale",
+            r"\d+ entr(?:y|ies)",
+            r"(?:an |one |extra |bonus )entr(?:y|ies)",
+            r"in the (?:hat|draw)",
+            r"fr after rev",
             # in-app rewards, swaps as people write them, shipping
             r"hints?",
             r"lives",
@@ -206,7 +216,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             r"diamonds?",
             r"treat(?:s)? you",
             r"(?:review|rating|star)s? (?:trade|trades|exchange|exchanges|swap|swaps|for (?:review|rating|star)s?)",
-            r"(?:trade|trading|exchange|exchanging|swapping) (?:reviews|ratings|stars)",
+            r"(?:trade|trading|exchange|exchanging|swap|swapping) (?:\w+ )?(?:reviews|ratings|stars)",
             r"(?:you|u) do mine",
             r"rate mine",
             r"(?:review|rate) (?:you|u) back",
@@ -367,6 +377,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "es": {
         "incentive": (
+            # reviews sold or bought; contest entries
+            r"(?:vendo|vendemos|compro|compramos|comprar) (?:\w+ ){0,2}(?:rese[nñ]as|valoraciones|opiniones)",
+            r"participaci[oó]n(?:es)?",
             # swaps, refunds, unlocks, shipping
             r"mutuamente",
             r"devuelvo",
@@ -516,6 +529,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "pt": {
         "incentive": (
+            # reviews sold or bought
+            r"(?:vendo|vendemos|compro|compramos|comprar) (?:\w+ ){0,2}(?:avalia[cç][oõ]es|coment[aá]rios)",
             # coins, shipping, refunds, swaps
             r"moedas?",
             r"frete gr[aá]tis",
@@ -647,6 +662,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "de": {
         "incentive": (
+            # reviews sold or bought; review swaps
+            r"(?:verkaufe|verkaufen|kaufe|kaufen) (?:\w+ ){0,2}(?:bewertungen|rezensionen)",
+            r"(?:bewertungen|rezensionen) kaufen",
+            r"(?:rezi|rezensions?|bewertungs?)-?tausch",
             # in-app rewards, shipping, swaps
             r"münzen",
             r"leben",
@@ -787,6 +806,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fr": {
         "incentive": (
+            # reviews sold or bought
+            r"(?:vends|vendons|ach[eè]te|achetez|acheter) (?:\w+ ){0,2}(?:avis|notes)",
             # refunds, in-app rewards, shipping, swaps
             r"rembo",
             r"pi[eè]ces",
@@ -905,6 +926,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "it": {
         "incentive": (
+            # reviews sold or bought
+            r"(?:vendo|vendiamo|compro|compriamo|comprare) (?:\w+ ){0,2}(?:recensioni|valutazioni)",
             # in-app rewards, shipping, refunds, swaps
             r"gettoni",
             r"vite",
@@ -1032,6 +1055,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "zh": {
         "incentive": (
+            # reviews sold or bought
+            r"出售.{0,4}(?:好评|评价)",
+            r"(?:买|购买).{0,2}(?:好评|评价)",
             r"\d+(?:\.\d+)?(?:元|块钱?|毛|rmb)",
             r"[一二两三四五六七八九十几百]+(?:元|块钱?)",
             # recruiting reviewers or testers: the reward (product, refund, pay) is implied
@@ -1292,7 +1318,7 @@ def _superset_for_re2(pattern: str) -> str:
 
 
 _SWAP_LINKS = r"contre|gegen|for|x|per|por|pour|pra|4|↔|<->|⇄|⇆|="
-_SWAP_HINT = re.compile(rf"(?<!\w)(?:{_SWAP_LINKS})(?!\w)|[↔⇄⇆]")
+_SWAP_HINT = re.compile(rf"(?<!\w)(?:{_SWAP_LINKS})(?!\w)|[↔⇄⇆]|[^\W\d_]4[^\W\d_]")
 _SWAP = re.compile(rf"(?<!\w)(\w{{1,24}}(?: \w{{1,24}})?) ?(?:{_SWAP_LINKS}) ?\1(?!\w)")
 _SWAP_WORDS = frozenset({"1", "2", "3", "4", "5", "rec", "rev", "rv", "recs", "revs", "rezi", "follow"})
 

@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from reviewbait.cues import Cue, find_cues
+from reviewbait.cues import ACT_KINDS, Cue, find_cues
 from reviewbait.gate import candidate_mask
 from reviewbait.normalize import NormalizedText, normalize
 
-__all__ = ["SolicitationModel", "Units", "make_units", "unit_cues"]
+__all__ = ["OfferRule", "SolicitationModel", "Units", "make_units", "unit_cues"]
 
 WINDOW_CHARS = 360
 WINDOW_STRIDE = 180
@@ -95,6 +95,32 @@ def unit_cues(units: Units, whole: Sequence[list[Cue]]) -> list[list[Cue]]:
     return result
 
 
+@dataclass(frozen=True)
+class OfferRule:
+    """A text that names nothing of value is not an offer when there is too little left to be one.
+
+    A solicitation offers something (LABELING.md). In a long text the offer may be worded in
+    ways the lexicon lacks, so the model decides. But a text with no incentive cue is held back
+    when it is short (at most ``max_words`` words: "review", "Amazon review", "Thanks for the
+    review!", "5 Sterne, schnelle Lieferung") or, with ``without_act``, when it names no review
+    act either (a shop's name and "just leave the keys" are context, not an offer). Its
+    probability is multiplied by ``factor``, which keeps the ranking and puts it below every
+    operating point.
+    """
+
+    max_words: int
+    factor: float
+    without_act: bool = False
+
+    def applies(self, normalized: NormalizedText, cues: list[Cue]) -> bool:
+        kinds = {cue.kind for cue in cues}
+        if "incentive" in kinds:
+            return False
+        if self.without_act and kinds.isdisjoint(ACT_KINDS):
+            return True
+        return len(normalized.text.split()) <= self.max_words
+
+
 @dataclass
 class SolicitationModel:
     """Everything the detector needs, pickled as one artifact.
@@ -110,6 +136,7 @@ class SolicitationModel:
     sentiment_classifier: Any
     thresholds: dict[str, float] = field(default_factory=dict)
     incentive_classifier: Any = None
+    offer_rule: OfferRule | None = None  # None in models saved before the rule
 
     @property
     def features(self) -> Any:
@@ -151,6 +178,15 @@ class SolicitationModel:
         units = make_units(normalized, candidates.tolist())
         X = self.features.transform_normalized(units.units, unit_cues(units, cues))
         unit_p = self.classifier.predict_proba(X)[:, 1]
+        rule = getattr(self, "offer_rule", None)
+        if rule is not None:
+            ruled = [
+                position
+                for position, n, c in zip(candidates.tolist(), normalized, cues, strict=True)
+                if rule.applies(n, c)
+            ]
+            if ruled:
+                unit_p = np.where(np.isin(units.owner, ruled), unit_p * rule.factor, unit_p)
         # best unit per text: sort by (owner, -p) and keep the first of each owner
         order = np.lexsort((-unit_p, units.owner))
         owners_sorted = units.owner[order]

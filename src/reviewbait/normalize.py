@@ -387,12 +387,17 @@ def _masked(m: re.Match[str]) -> list[Piece] | None:
     return [(word, m.start(), m.end())]
 
 
+_FOR_SWAP = re.compile(r"([^\W\d_]+)4\1", re.IGNORECASE)
+
+
 def _leet(m: re.Match[str]) -> list[Piece] | None:
     token = m.group()
     if not any(ch in _LEET for ch in token) or not any(ch.isalpha() for ch in token):
         return None
     if any(ch.isalpha() and ord(ch) > 0x24F for ch in token):
         return None  # not Latin script: a digit beside a Chinese character is a number ("给8块")
+    if _FOR_SWAP.fullmatch(token):
+        return None  # "r4r", "l4l", "rezi4rezi": 4 is "for" in a swap, not a leet "a"
     n = len(token)
     alpha = [ch.isalpha() for ch in token]
     first = alpha.index(True)

@@ -8,6 +8,7 @@ production. The test split is only scored at the end, for the model card.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ from reviewbait.cues import cue_feature_names, find_cues
 from reviewbait.evaluation import binary_metrics, breakdown, choose_thresholds
 from reviewbait.features import SolicitationFeatures
 from reviewbait.heads import CategoryHead, IncentiveHead
-from reviewbait.model import SolicitationModel, make_units, unit_cues
+from reviewbait.model import OfferRule, SolicitationModel, make_units, unit_cues
 
 __all__ = ["SEED", "fit_model", "incentive_metrics", "sms_false_positive_rates", "train_and_save"]
 
@@ -43,6 +44,9 @@ PRECISE_TARGET = 0.985
 # (chosen out of fold, see CHANGELOG): enough to teach that ordinary posts mention reviews,
 # stars and shops, not so much that real wording itself starts to look innocent.
 REAL_WEIGHT = 0.5
+# A text with no incentive cue is held back when short or when it names no review act (model.OfferRule;
+# chosen out of fold, see benchmarks/ablate_real_text.py and CHANGELOG).
+OFFER_RULE = OfferRule(max_words=8, factor=0.1, without_act=True)
 
 
 def _classifier(
@@ -76,6 +80,7 @@ def fit_model(
     feature_params: dict[str, Any] | None = None,
     negatives: Any = None,
     negative_weight: float = REAL_WEIGHT,
+    offer_rule: OfferRule | None = OFFER_RULE,
 ) -> tuple[SolicitationModel, dict[str, Any]]:
     """Fit on a labeled frame with ``text, label, category, language, sentiment_conditioned``.
 
@@ -153,7 +158,9 @@ def fit_model(
         fold_classifier = copy.copy(classifier)
         fold_classifier.estimator_ = fold_estimator
         fold_classifier.calibrator_ = fold_calibrator
-        fold_model = SolicitationModel(Pipeline([("features", features), ("classifier", fold_classifier)]), None, None)
+        fold_model = SolicitationModel(
+            Pipeline([("features", features), ("classifier", fold_classifier)]), None, None, offer_rule=offer_rule
+        )
         oof[held_out], _ = fold_model.score([texts[i] for i in held_out])
     classifier.drop_folds()
     thresholds = choose_thresholds(y[original], oof[original], min_precision=PRECISE_TARGET)
@@ -187,6 +194,7 @@ def fit_model(
         sentiment_classifier=sentiment,
         thresholds=thresholds,
         incentive_classifier=incentive,
+        offer_rule=offer_rule,
     )
     real_oof = oof[real]
     report = {
@@ -200,11 +208,11 @@ def fit_model(
             "grouped_by": "near-duplicate group",
             "balanced": binary_metrics(y[original], oof[original], thresholds["balanced"]),
             "precise": binary_metrics(y[original], oof[original], thresholds["precise"]),
-            "real_negatives_flagged": {
-                name: round(float(np.mean(real_oof >= t)), 5) if real_oof.size else None
-                for name, t in thresholds.items()
-            },
         },
+        # out of fold, the share of the real texts trained on that each operating point flags
+        "real_negatives_flagged": {name: round(float(np.mean(real_oof >= t)), 5) for name, t in thresholds.items()}
+        if real_oof.size
+        else None,
     }
     return model, report
 
@@ -382,6 +390,7 @@ def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "revi
             **incentive_metrics(test, p_test >= model.thresholds["balanced"], predicted_incentive),
         },
         "train_cv": report["cv"],
+        "real_train_out_of_fold": report["real_negatives_flagged"],
         "sms_spam_collection": sms_false_positive_rates(model, model.thresholds),
         **real_text_metrics(model, real_corpora),
         "obfuscated_test_positives": obfuscated_recall(model, test, seed),
@@ -396,6 +405,7 @@ def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "revi
             "real_negative_rows": report["real_negative_rows"],
             "test_rows": len(test),
         },
+        "offer_rule": dataclasses.asdict(model.offer_rule) if model.offer_rule else None,
         "real_text": {
             "directory": str(real_corpora_dir()) if real_corpora else None,
             "weight": REAL_WEIGHT if real_corpora else None,
