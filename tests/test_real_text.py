@@ -127,6 +127,9 @@ def test_the_offer_rule_holds_back_short_texts_without_an_incentive_only() -> No
     assert applies("r e v i e w r e v i e w")
     assert not applies("Amazon review = free gift")
     assert not applies("please leave an Amazon review about the blender you bought last week")
+    # Chinese has no spaces: one or two characters make a word
+    assert applies("东西不错，必须给好评")
+    assert not applies("这家店的东西一直都很不错，必须给好评，物流也很快，下次还会再来买")
 
 
 def test_the_offer_rule_lowers_the_probability_and_keeps_the_ranking(tiny_model_dir: Path) -> None:

@@ -11,6 +11,7 @@ will be produced in use) and by :class:`reviewbait.Detector`:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -118,7 +119,12 @@ class OfferRule:
             return False
         if self.without_act and kinds.isdisjoint(ACT_KINDS):
             return True
-        return len(normalized.text.split()) <= self.max_words
+        return len(_WORDS.findall(normalized.text)) <= self.max_words
+
+
+# Words for the rule's length: runs of letters or digits, and, in Chinese (no spaces), every
+# one or two characters (a Chinese word is mostly one or two characters long).
+_WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{1,2}|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass
