@@ -117,6 +117,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "en": {
         "incentive": (
+            # cover costs, subscriptions, swaps
+            r"we(?:'ll| will)? cover",
+            r"\d+ months? of (?:plus|pro|premium)",
+            r"i do (?:urs|yours)",
+            r"do the same",
             # reviews sold or bought; contest entries
             r"(?:selling|sell|buy|buying|purchase|order) (?:\w+ ){0,2}(?:reviews|ratings)",
             r"(?:reviews|ratings) for sale",
@@ -377,6 +382,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "es": {
         "incentive": (
+            # payment apps
+            r"bizum",
             # reviews sold or bought; contest entries
             r"(?:vendo|vendemos|compro|compramos|comprar) (?:\w+ ){0,2}(?:rese[nñ]as|valoraciones|opiniones)",
             r"participaci[oó]n(?:es)?",
@@ -529,6 +536,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "pt": {
         "incentive": (
+            # review swaps
+            r"troc(?:o|amos|ar) (?:\w+ )?avalia[cç][aã]o",
             # reviews sold or bought
             r"(?:vendo|vendemos|compro|compramos|comprar) (?:\w+ ){0,2}(?:avalia[cç][oõ]es|coment[aá]rios)",
             # coins, shipping, refunds, swaps
@@ -662,6 +671,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "de": {
         "incentive": (
+            # money back, swaps, vouchers in Swiss German
+            r"geld (?:kommt )?(?:\w+ ){0,3}zur[uü]ck",
+            r"du meins",
+            r"gutsch\w*",
             # reviews sold or bought; review swaps
             r"(?:verkaufe|verkaufen|kaufe|kaufen) (?:\w+ ){0,2}(?:bewertungen|rezensionen)",
             r"(?:bewertungen|rezensionen) kaufen",
@@ -806,6 +819,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fr": {
         "incentive": (
+            # refunds, swaps
+            r"r[e€]mb\.?",
+            r"contre une [eé]val\w*",
             # reviews sold or bought
             r"(?:vends|vendons|ach[eè]te|achetez|acheter) (?:\w+ ){0,2}(?:avis|notes)",
             # refunds, in-app rewards, shipping, swaps
@@ -926,6 +942,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "it": {
         "incentive": (
+            # bank transfer, ad-free, swaps
+            r"bonifico",
+            r"senza pubblicit[aà]",
+            r"tu (?:fai lo stesso|la mia|il mio)",
             # reviews sold or bought
             r"(?:vendo|vendiamo|compro|compriamo|comprare) (?:\w+ ){0,2}(?:recensioni|valutazioni)",
             # in-app rewards, shipping, refunds, swaps
@@ -1055,6 +1075,14 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "zh": {
         "incentive": (
+            # refunds, draws, pay per review, paid posting, 'on me'
+            r"退(?:全款|你|款|钱)",
+            r"抽(?:iphone|ipad|airpods|奖|取)",
+            r"(?:一|每)条\d+",
+            r"代(?:发|刷|写)",
+            r"日结",
+            r"算我的",
+            r"(?:评价|点评)号",
             # reviews sold or bought
             r"出售.{0,4}(?:好评|评价)",
             r"(?:买|购买).{0,2}(?:好评|评价)",
@@ -1317,8 +1345,8 @@ def _superset_for_re2(pattern: str) -> str:
     return "".join(out)
 
 
-_SWAP_LINKS = r"contre|gegen|for|x|per|por|pour|pra|4|↔|<->|⇄|⇆|="
-_SWAP_HINT = re.compile(rf"(?<!\w)(?:{_SWAP_LINKS})(?!\w)|[↔⇄⇆]|[^\W\d_]4[^\W\d_]")
+_SWAP_LINKS = r"contre|gegen|for|x|×|✖|per|por|pour|pra|4|↔|<->|⇄|⇆|="
+_SWAP_HINT = re.compile(rf"(?<!\w)(?:{_SWAP_LINKS})(?!\w)|[↔⇄⇆×✖]|[^\W\d_]4[^\W\d_]")
 _SWAP = re.compile(rf"(?<!\w)(\w{{1,24}}(?: \w{{1,24}})?) ?(?:{_SWAP_LINKS}) ?\1(?!\w)")
 _SWAP_WORDS = frozenset({"1", "2", "3", "4", "5", "rec", "rev", "rv", "recs", "revs", "rezi", "follow"})
 
