@@ -282,7 +282,11 @@ def train_user_model(
     with warnings.catch_warnings():
         # a language with fewer rows than folds is common in small user files and harmless here
         warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
-        model, report = fit_model(frame, seed=seed, augment=augment, cv_folds=folds, feature_params=feature_params)
+        # No offer rule: it reads the lexicon's incentive words, and a model trained on your rows
+        # must be able to learn yours ("350 glimmers"), which the lexicon does not know.
+        model, report = fit_model(
+            frame, seed=seed, augment=augment, cv_folds=folds, feature_params=feature_params, offer_rule=None
+        )
     data_hash = hashlib.sha256((_files_sha256(paths) + (corpus_hash() if base is True else "")).encode()).hexdigest()
     manifest = {
         "kind": "user",
