@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from reviewbait.artifact import load_model
-from reviewbait.cues import Cue
+from reviewbait.cues import CUE_KINDS, Cue
 from reviewbait.errors import ColumnNotFoundError, InputError
 
 if TYPE_CHECKING:
@@ -25,19 +25,10 @@ if TYPE_CHECKING:
 
 __all__ = ["EVIDENCE_KINDS", "SCORE_COLUMNS", "Detector", "Evidence", "Verdict"]
 
-# Evidence shown to a moderator, in this order; the reporting and disclosure cues argue
-# against a flag and are shown too, so a reviewer sees why a post was let through.
-EVIDENCE_KINDS = (
-    "incentive",
-    "review",
-    "platform",
-    "exchange",
-    "sentiment",
-    "removal",
-    "contact",
-    "reporting",
-    "disclosure",
-)
+# Evidence shown to a moderator: every cue kind, in the lexicon's order; the reporting and
+# disclosure cues argue against a flag and are shown too, so a reviewer sees why a post was
+# let through.
+EVIDENCE_KINDS = CUE_KINDS
 MAX_EVIDENCE = 16
 # The columns score_frame, `reviewbait score` and Dask add (after a prefix), in this order.
 SCORE_COLUMNS = ("probability", "flag", "category", "incentive", "sentiment_conditioned", "evidence")
