@@ -34,6 +34,7 @@ __all__ = [
     "MAX_CHARS",
     "MAX_ROWS_PER_CORPUS",
     "RealCorpus",
+    "dev_flag_rates",
     "find_real_corpora",
     "load_real_negatives",
     "read_real_rows",
