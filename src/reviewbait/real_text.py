@@ -39,6 +39,7 @@ __all__ = [
     "load_real_negatives",
     "read_real_rows",
     "real_corpora_dir",
+    "real_offer_metrics",
 ]
 
 # Per corpus, at most this many gate-passing train rows, each cut to this many characters:
