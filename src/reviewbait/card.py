@@ -165,8 +165,10 @@ def render_card(manifest: dict[str, Any]) -> str:
     lines += [
         "",
         "## Limitations",
-        "- Trained on a hand-written corpus of a few thousand posts in seven languages; real",
-        "  platforms differ. Measure on your own labeled posts (`reviewbait evaluate`) before relying on it.",
+        "- Trained on a hand-written corpus of a few thousand posts in seven languages, with real text",
+        "  as assumed negatives when `../shared` was present (above); real platforms differ, and recall",
+        "  on real offers written as programme pages or terms is its weak point. Measure on your own",
+        "  labeled posts (`reviewbait evaluate`) before relying on it.",
         "- Texts that name no review act at all (no review, rating, stars or review platform, in any",
         "  supported language or disguise) are never flagged: the gate scores them 0.",
         '- Code words with no review vocabulary ("you know the drill") are beyond it.',
