@@ -183,15 +183,19 @@ def test_fast_blocks_are_the_vectorizers_own_tfidf() -> None:
     assert refit._word_tfidf(["one two"]).shape[1] == len(refit.word_vectorizer_.vocabulary_)
 
 
+# One offer of each kind, for the heads' contracts (category and incentive labels follow them).
+HEAD_TEXTS = [
+    "review us on google and enter the prize draw, winners picked friday",
+    "thank you for your purchase! leave a review and get a $10 gift card",
+    "i'll review your book if you review mine, r4r",
+    "好评返现5元，加微信",
+]
+
+
 def test_category_head_contract() -> None:
     from reviewbait.heads import SUBTYPES, CategoryHead, subtype_counts
 
-    texts = [
-        "review us on google and enter the prize draw, winners picked friday",
-        "thank you for your purchase! leave a review and get a $10 gift card",
-        "i'll review your book if you review mine, r4r",
-        "好评返现5元，加微信",
-    ] * 3
+    texts = HEAD_TEXTS * 3
     y = ["contest", "direct_reward", "review_swap", "refund_recruit"] * 3
     features = small().fit(texts)
     X = features.transform(texts)
@@ -222,12 +226,7 @@ def test_incentive_head_contract() -> None:
     """Same contract as the category head, one more parameter and block; audience off by default."""
     from reviewbait.heads import INCENTIVES, IncentiveHead, incentive_counts
 
-    texts = [
-        "review us on google and enter the prize draw, winners picked friday",
-        "thank you for your purchase! leave a review and get a $10 gift card",
-        "i'll review your book if you review mine, r4r",
-        "好评返现5元，加微信",
-    ] * 3
+    texts = HEAD_TEXTS * 3
     y = ["prize_draw", "gift_card", "reciprocal_review", "refund"] * 3
     features = small().fit(texts)
     X = features.transform(texts)
