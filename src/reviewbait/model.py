@@ -19,7 +19,6 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 
 from reviewbait.cues import ACT_KINDS, Cue, find_cues
 from reviewbait.gate import candidate_mask
@@ -132,12 +131,14 @@ class SolicitationModel:
     """Everything the detector needs, pickled as one artifact.
 
     ``pipeline`` is the fitted scikit-learn pipeline (features → calibrated classifier);
-    the heads read the same features and are fitted on positive rows only.
+    the heads read the same features and are fitted on positive rows only. Scoring only asks
+    for :attr:`features` and :attr:`classifier`: an exported model
+    (:class:`reviewbait.inference.ExportedModel`) provides them without scikit-learn.
     ``incentive_classifier`` is ``None`` when the training rows named fewer than two
     incentive types (and in models saved before it existed).
     """
 
-    pipeline: Pipeline
+    pipeline: Any  # sklearn.pipeline.Pipeline; None in an exported model
     category_classifier: Any
     sentiment_classifier: Any
     thresholds: dict[str, float] = field(default_factory=dict)
