@@ -291,6 +291,6 @@ def load_model(path: str | Path | None = None, *, trusted: bool = False) -> tupl
     try:
         arrays = read_npz(data)
         model = model_from_arrays(arrays, config)
-    except (ExportError, ValueError, OSError, KeyError) as exc:  # a corrupted archive; object arrays
+    except Exception as exc:  # a corrupted archive (zip, zlib, npy errors), object arrays, missing entries
         raise ModelIntegrityError(f"{artifact} could not be loaded ({type(exc).__name__}: {exc})") from exc
     return model, manifest
