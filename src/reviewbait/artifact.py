@@ -250,7 +250,7 @@ def load_model(path: str | Path | None = None, *, trusted: bool = False) -> tupl
     lexicon, with a warning) load.
     """
     from reviewbait.export import read_npz
-    from reviewbait.inference import FORMAT_VERSION, ExportError, model_from_arrays
+    from reviewbait.inference import FORMAT_VERSION, model_from_arrays
 
     path = Path(path) if path is not None else default_model_dir()
     directory, artifact = (path.parent, path) if path.is_file() else (path, path / ARTIFACT_NAME)

@@ -14,6 +14,7 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 import re2
 
@@ -1390,13 +1391,26 @@ class CueFinder:
         options = re2.Options()
         options.max_mem = 256 << 20
         self._kinds = list(self.patterns)
-        self._prefilter = re2.Set.SearchSet(options)
+        self._options = options
+        self._prefilter: Any = None
+        self._unfiltered = 0
+
+    def _build_prefilter(self) -> Any:
+        prefilter = re2.Set.SearchSet(self._options)
         for pattern in self.patterns.values():
-            self._prefilter.Add(_superset_for_re2(pattern.pattern))
-        self._prefilter.Compile()
+            prefilter.Add(_superset_for_re2(pattern.pattern))
+        prefilter.Compile()
+        return prefilter
 
     def kinds_present(self, text: str) -> list[str]:
         """The kinds that may have a cue in ``text``, in ``CUE_KINDS`` order (a superset)."""
+        if self._prefilter is None:
+            # compiling the set costs 0.2 s, a cold start's worth: the first texts (one check,
+            # a small file) scan every kind instead, which finds the same cues
+            self._unfiltered += 1
+            if self._unfiltered <= _UNFILTERED_TEXTS:
+                return self._kinds
+            self._prefilter = self._build_prefilter()  # a race builds it twice, harmlessly
         try:
             hits = self._prefilter.Match(text)
         except UnicodeEncodeError:  # lone surrogates: no prefilter, scan every kind
@@ -1452,6 +1466,7 @@ class CueFinder:
         return found
 
 
+_UNFILTERED_TEXTS = 200  # texts scanned for every kind before the RE2 prefilter is compiled
 _FINDER: CueFinder | None = None
 
 

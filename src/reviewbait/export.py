@@ -22,7 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from reviewbait.char_ngrams import CharNgramCounter
 from reviewbait.inference import FORMAT_VERSION, ExportedModel, ExportError, decode_terms, encode_terms
+from reviewbait.word_ngrams import WordNgramCounter
 
 __all__ = ["export_model", "npz_bytes", "read_npz", "to_pipeline"]
 
@@ -89,6 +91,27 @@ def export_model(model: Any) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     char = _vectorizer(arrays, "char", features.char_vectorizer_)
     if word["analyzer"] != "word" or char["analyzer"] != "char_wb":
         raise ExportError("the features must be word and char_wb TF-IDF blocks")
+    # the counters' tables, so that loading does not rebuild them from the vocabularies
+    vectorizer = features.word_vectorizer_
+    if vectorizer.tokenizer is not None or vectorizer.stop_words is not None or vectorizer.preprocessor is not None:
+        raise ExportError("word: a tokenizer, stop words or a preprocessor cannot be exported")
+    word_counter = WordNgramCounter.from_vocabulary(
+        vectorizer.vocabulary_, vectorizer.token_pattern, tuple(vectorizer.ngram_range)
+    )
+    char_counter = CharNgramCounter.from_vocabulary(
+        features.char_vectorizer_.vocabulary_, tuple(features.char_vectorizer_.ngram_range)
+    )
+    if word_counter is None or char_counter is None or features.char_vectorizer_.preprocessor is not None:
+        raise ExportError("the vocabularies cannot be counted exactly (n-gram ranges, alphabet or preprocessor)")
+    tokens = sorted(word_counter.ids, key=word_counter.ids.__getitem__)
+    arrays["word.tokens"] = encode_terms(tokens)
+    arrays["word.keys"] = word_counter._index.keys.astype(np.int64)
+    arrays["word.columns"] = word_counter.columns
+    word["n_tokens"] = len(tokens)
+    arrays["char.alphabet"] = np.frombuffer(char_counter.alphabet.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    arrays["char.keys"] = char_counter._index.keys
+    arrays["char.columns"] = char_counter.columns
+    char["bits"] = char_counter.bits
     estimator = classifier.estimator_
     if not hasattr(estimator, "coef_") or np.asarray(estimator.coef_).shape[0] != 1:
         raise ExportError(f"the classifier {type(estimator).__name__} is not a binary linear model")

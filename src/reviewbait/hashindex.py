@@ -75,7 +75,7 @@ class KeyIndex:
         if candidates.dtype != np.uint64:
             candidates = candidates.astype(np.uint64)
         if candidates.size >= PANDAS_FROM:
-            return self._pandas_index().get_indexer(candidates)  # type: ignore[no-any-return]
+            return np.asarray(self._pandas_index().get_indexer(candidates))
         slot = self._home(candidates)
         stored = self._keys[slot]
         result = self._positions[slot]  # right where the slot holds the candidate

@@ -359,19 +359,33 @@ def _model_from_arrays(arrays: Mapping[str, np.ndarray], config: Mapping[str, An
             "install the reviewbait that wrote it, or run `reviewbait train` to rebuild the model"
         )
     features_config = config["features"]
-    word = features_config["word"]
-    word_vocabulary = _vocabulary(arrays, "word", word)
-    word_counter = WordNgramCounter.from_vocabulary(word_vocabulary, word["token_pattern"], tuple(word["ngram_range"]))
-    char = features_config["char"]
-    char_vocabulary = _vocabulary(arrays, "char", char)
-    char_counter = CharNgramCounter.from_vocabulary(char_vocabulary, tuple(char["ngram_range"]))
-    if word_counter is None or char_counter is None:
-        raise ExportError("the exported vocabularies cannot be counted exactly (n-gram ranges or alphabet)")
+    word, char = features_config["word"], features_config["char"]
+    word_columns = _array(arrays, "word.columns", "i")
+    word_counter = WordNgramCounter(
+        decode_terms(_array(arrays, "word.tokens", "u"), int(word["n_tokens"])),
+        _array(arrays, "word.keys", "i"),
+        word_columns,
+        str(word["token_pattern"]),
+        (int(word["ngram_range"][0]), int(word["ngram_range"][1])),
+    )
+    alphabet = _array(arrays, "char.alphabet", "u").astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    char_columns = _array(arrays, "char.columns", "i")
+    char_counter = CharNgramCounter(
+        alphabet,
+        int(char["bits"]),
+        _array(arrays, "char.keys", "u"),
+        char_columns,
+        (int(char["ngram_range"][0]), int(char["ngram_range"][1])),
+    )
+    n_word, n_char = int(word["n_terms"]), int(char["n_terms"])
+    for name, columns, n in (("word", word_columns, n_word), ("char", char_columns, n_char)):
+        if columns.size != n or (n and (columns.min() < 0 or columns.max() >= n)):
+            raise ExportError(f"{name}.columns does not index the {n} vocabulary terms")
     features = ExportedFeatures(
         word_counter,
-        _tfidf(arrays, "word", word, len(word_vocabulary)),
+        _tfidf(arrays, "word", word, n_word),
         char_counter,
-        _tfidf(arrays, "char", char, len(char_vocabulary)),
+        _tfidf(arrays, "char", char, n_char),
         float(features_config["cue_weight"]),
     )
     classifier_config = config["classifier"]
