@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 __all__ = ["PANDAS_FROM", "KeyIndex", "count_matrix"]
 
-PANDAS_FROM = 200_000
+PANDAS_FROM = 4_096
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: multiply, keep the top bits
 _EMPTY = np.uint64(2**64 - 1)  # marks a free slot
