@@ -2,22 +2,18 @@
 
 Why: the n-gram counters (:mod:`reviewbait.char_ngrams`, :mod:`reviewbait.word_ngrams`) turn
 every n-gram of a batch into an exact integer key and look each one up in the fitted
-vocabulary. A pandas index did the lookup, but importing pandas costs more than the rest of a
-cold start. A NumPy open-addressing table answers small batches (one check, an API request)
-without pandas; on large batches (>= ``PANDAS_FROM`` keys) pandas' C hash table is about twice
-as fast, so it is imported then, on first use. Both are exact: the answers are the same.
+vocabulary. A pandas index did the lookup, but importing pandas (and with it pyarrow) costs
+more than the rest of a cold start and about 100 MB of memory in every worker. A NumPy
+open-addressing table gives the same answers; pandas' C hash table is about twice as fast,
+but the lookups are a few per cent of scoring.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["PANDAS_FROM", "KeyIndex", "count_matrix"]
-
-PANDAS_FROM = 4_096
+__all__ = ["KeyIndex", "count_matrix"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: multiply, keep the top bits
 _EMPTY = np.uint64(2**64 - 1)  # marks a free slot
@@ -36,7 +32,6 @@ class KeyIndex:
             raise ValueError("KeyIndex keys must be non-negative")
         keys = keys.astype(np.uint64)
         self.keys = keys
-        self._pandas: Any = None
         if np.unique(keys).size != keys.size:
             raise ValueError("KeyIndex keys must be distinct")
         if keys.size and keys.max() == _EMPTY:
@@ -74,8 +69,6 @@ class KeyIndex:
         candidates = np.asarray(candidates)
         if candidates.dtype != np.uint64:
             candidates = candidates.astype(np.uint64)
-        if candidates.size >= PANDAS_FROM:
-            return np.asarray(self._pandas_index().get_indexer(candidates))
         slot = self._home(candidates)
         stored = self._keys[slot]
         result = self._positions[slot]  # right where the slot holds the candidate
@@ -95,13 +88,6 @@ class KeyIndex:
             keep = ~found & (stored != _EMPTY)
             going, slot = going[keep], slot[keep]
         return result
-
-    def _pandas_index(self) -> Any:
-        if self._pandas is None:  # built once; a race builds the same index twice, harmlessly
-            import pandas as pd
-
-            self._pandas = pd.Index(self.keys)
-        return self._pandas
 
 
 def count_matrix(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
