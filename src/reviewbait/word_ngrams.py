@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -70,8 +71,8 @@ class WordNgramCounter:
         per_doc = [self._findall(text) for text in texts]
         lengths = np.fromiter((len(t) for t in per_doc), dtype=np.int64, count=n_docs)
         flat = [token for tokens in per_doc for token in tokens]
-        get = self.ids.get
-        ids = np.fromiter((get(token, 0) for token in flat), dtype=np.int64, count=len(flat))
+        # map() calls dict.get in C: no Python frame per token, as a generator would have
+        ids = np.fromiter(map(self.ids.get, flat, repeat(0)), dtype=np.int64, count=len(flat))
         doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
         found_docs: list[np.ndarray] = []
         candidates: list[np.ndarray] = []
