@@ -86,3 +86,24 @@ def test_loading_and_checking_imports_neither_scikit_learn_nor_pandas() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("labels", [["direct_reward", "review_swap"], ["direct_reward"], ["a", "b", "c"]])
+def test_a_head_with_one_two_or_more_classes_predicts_as_fitted(
+    tiny_fitted: tuple[Any, Path], labels: list[str]
+) -> None:
+    """A binary ridge has a 1-D coef_ (and one class a constant one): the export follows sklearn."""
+    from reviewbait.head_estimators import CategoryHead
+    from reviewbait.inference import model_from_arrays
+    from reviewbait.normalize import normalize
+
+    fitted, _ = tiny_fitted
+    texts = load_corpus().sample(n=60, random_state=5)["text"].tolist()
+    normalized = [normalize(t) for t in texts]
+    X = fitted.features.transform_normalized(normalized)
+    unit_texts = [n.text for n in normalized]
+    y = [labels[i % len(labels)] for i in range(len(texts))]
+    head = CategoryHead().fit(X, y, texts=unit_texts)
+    model = type(fitted)(fitted.pipeline, head, fitted.sentiment_classifier, fitted.thresholds, None, fitted.offer_rule)
+    exported = model_from_arrays(*export_model(model))
+    assert list(exported.category_classifier.predict(X, texts=unit_texts)) == list(head.predict(X, texts=unit_texts))

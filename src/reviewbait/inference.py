@@ -211,9 +211,12 @@ class LinearHead:
         self.classes = classes
 
     def predict(self, X: Any) -> np.ndarray:
-        # LinearClassifierMixin.predict: the positive class where the one score is > 0, else argmax
+        # LinearClassifierMixin: one score per row (a binary ridge's coef_ is 1-D; a (n, 1)
+        # result is raveled) picks the second class where > 0; several scores, the argmax
         scores = np.asarray(X @ self.coef.T + self.intercept)
-        indices = (scores.reshape(-1) > 0).astype(np.intp) if scores.shape[1] == 1 else scores.argmax(axis=1)
+        if scores.ndim > 1 and scores.shape[1] == 1:
+            scores = scores.reshape(-1)
+        indices = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
         return np.asarray(self.classes[indices])
 
 
