@@ -107,3 +107,34 @@ def test_a_head_with_one_two_or_more_classes_predicts_as_fitted(
     model = type(fitted)(fitted.pipeline, head, fitted.sentiment_classifier, fitted.thresholds, None, fitted.offer_rule)
     exported = model_from_arrays(*export_model(model))
     assert list(exported.category_classifier.predict(X, texts=unit_texts)) == list(head.predict(X, texts=unit_texts))
+
+
+def test_a_pickled_model_is_converted_once_after_its_hash_is_checked(
+    tiny_fitted: tuple[Any, Path], tmp_path: Path, texts: list[str]
+) -> None:
+    import hashlib
+    import io
+
+    import joblib
+
+    from reviewbait.artifact import LEGACY_ARTIFACT_NAME, MANIFEST_NAME, ModelIntegrityError
+    from reviewbait.export import main
+
+    fitted, directory = tiny_fitted
+    buffer = io.BytesIO()
+    joblib.dump(fitted, buffer, compress=3)
+    data = buffer.getvalue()
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    (legacy / LEGACY_ARTIFACT_NAME).write_bytes(data)
+    manifest = json.loads((directory / MANIFEST_NAME).read_text())
+    manifest["sha256"] = "0" * 64  # not this file's: refused before unpickling
+    (legacy / MANIFEST_NAME).write_text(json.dumps(manifest))
+    with pytest.raises(ModelIntegrityError, match="not unpickled"):
+        main([str(legacy)])
+    manifest["sha256"] = hashlib.sha256(data).hexdigest()
+    (legacy / MANIFEST_NAME).write_text(json.dumps(manifest))
+    assert main([str(legacy)]) == 0
+    converted, written = load_model(legacy)
+    assert written["metrics"] == manifest["metrics"] and "exported_with" in written
+    assert np.abs(converted.score(texts)[0] - fitted.score(texts)[0]).max() <= 1e-9
