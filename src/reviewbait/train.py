@@ -24,7 +24,7 @@ from reviewbait.corpus import corpus_hash, load_corpus, load_split
 from reviewbait.cues import cue_feature_names, find_cues
 from reviewbait.evaluation import binary_metrics, breakdown, choose_thresholds
 from reviewbait.features import SolicitationFeatures
-from reviewbait.heads import CategoryHead, IncentiveHead
+from reviewbait.head_estimators import CategoryHead, IncentiveHead
 from reviewbait.model import OfferRule, SolicitationModel, make_units, unit_cues
 
 __all__ = ["SEED", "fit_model", "incentive_metrics", "sms_false_positive_rates", "train_and_save"]
