@@ -116,45 +116,69 @@ AUDIENCE: dict[str, str] = {
 # counted per unit as log1p(count). Written from the guide's list of incentives.
 INCENTIVES: dict[str, str] = {
     "prize_draw": (
-        r"chances? (?:to|of) win|\bwin\b|\bwinners?\b|\bdraw\b|raffle|sweepstake|giveaway|\bprizes?\b|lottery|in the hat"
-        r"|entered|\bentr(?:y|ies)\b|spin the wheel|lucky|sorteo|sorteamos|sortea|\brifa|participas? (?:por|en)|ganador"
-        r"|sorteio|concorr|pr[eê]mio|ganhador|verlos|gewinn|ziehung|tirage|concours|gagnant|\bgagner"
-        r"|estrazion|concorso|vinc|sorteggi|抽奖|抽取|中奖|奖品|转盘|抽|幸运"
+        r"chances? (?:to|of) win|\bwin\b|\bwinners?\b|\bdraw\b|raffle|sweepstake|giveaway|\bprizes?\b|lottery"
+        r"|in the hat|entered|\bentr(?:y|ies)\b|spin the wheel|lucky|sorteo|sorteamos|sortea|\brifa"
+        r"|participas? (?:por|en)|ganador|sorteio|concorr|pr[eê]mio|ganhador|verlos|gewinn|ziehung|tirage|concours"
+        r"|gagnant|\bgagner|estrazion|concorso|vinc|sorteggi|抽奖|抽取|中奖|奖品|转盘|抽|幸运|tire au sort|\burne\b|tombola"
+        r"|lotteria|loter[ií]a|verlosung|gewinnspiel|estraiamo|estrazione|\bchance\b|彩票|开奖|抽签"
     ),
     "free_product": (
-        r"\bfree\b|complimentary|on the house|on us\b|\bsamples?\b|gratis|gr[aá]tis|de gra[çc]a|brinde|regal|obsequi"
-        r"|kostenlos|umsonst|geschenkt|gratuit|offert|omaggio|送|免费|赠|白拿|0元"
+        r"\bfree\b|complimentary|on the house|on us\b|\bsamples?\b|gratis|gr[aá]tis|de gra[çc]a|brinde|regal"
+        r"|obsequi|kostenlos|umsonst|geschenkt|gratuit|offert|omaggio|送|免费|赠|白拿|0元|regalamos|regalo|cortes[ií]a"
+        r"|sin coste|sin costo|sem custo|sans frais|schenken|offriamo|offrons|offerts?|免单|白送|赠送|送你|送一"
     ),
     "refund": (
-        r"refund|reimburs|money back|\bback (?:on|via|to)|\brebate|store credit|cash ?back|full price|de volta|reembols"
-        r"|devoluci[oó]n|devolu[cç][aã]o|erstatt|zur[üu]ck|rembours|rimbors|rimborso|返款|返现|返还|退款|本金|全返|返"
+        r"refund|reimburs|money back|\bback (?:on|via|to)|\brebate|store credit|cash ?back|full price|de volta"
+        r"|reembols|devoluci[oó]n|devolu[cç][aã]o|erstatt|zur[üu]ck|rembours|rimbors|rimborso|返款|返现|返还|退款|本金|全返|返"
+        r"|pay (?:you|u) back|paid back|get (?:it|your money|\S+) back|devolvemos|devolvo|devuelvo|regresamos"
+        r"|restitu|rid[oò] tutto|redonne|rendons|remboursons|rückzahl|rückerstatt|返全款|返本|退还|退回|caution fee|deposit"
     ),
     "cash": (
-        r"[$€£¥₹] ?\d|\d ?(?:[$€£¥₹]|usd|eur|dollars?|bucks|reais|pesos)|per review|each review|\bpaid\b|\bpay\b|\bcash\b"
-        r"|money|commission|\bearn|dinero|dinheiro|\bpix\b|\bgeld\b|argent|soldi|pagamo|pagher|bezahl|佣金|现金|红包|日结|元|块"
+        r"[$€£¥₹] ?\d|\d ?(?:[$€£¥₹]|usd|eur|dollars?|bucks|reais|pesos)|per review|each review|\bpaid\b|\bpay\b"
+        r"|\bcash\b|money|commission|\bearn|dinero|dinheiro|\bpix\b|\bgeld\b|argent|soldi|pagamo|pagher|bezahl|佣金"
+        r"|现金|红包|日结|元|块|paypal|venmo|zelle|bizum|lydia|mb ?way|mercado ?pago|nequi|payid|cash ?app|transfer"
+        r"|überweis|virement|bonifico|transferencia|transfer[eê]ncia|deposit(?:amos|o)|pagamos|pagamento|\bpago\b"
+        r"|pagar|payons|r[ée]mun[ée]r|verg[üu]tung|honorar|compenso|retribu|\bfee\b"
+        r"|pro (?:bewertung|rezension|rezi)|par avis|a recensione|por rese[ñn]a|por avalia|稿费|酬劳|报酬|补偿|转账|支付宝|每条"
+        r"|每篇|一篇"
     ),
     "gift_card": (
-        r"gift ?cards?|e-?gift|giftcard|voucher|visa card|amazon card|itunes|tarjeta regalo|cheque regalo|vale[- ]presente"
-        r"|cart[aã]o[- ]presente|gutschein|bon d'achat|bon cadeau|carte[- ]cadeau|\bbon de|buono|礼品卡|购物卡|京东卡|e卡|话费|卡"
+        r"gift ?cards?|e-?gift|giftcard|voucher|visa card|amazon card|itunes|tarjeta regalo|cheque regalo"
+        r"|vale[- ]presente|cart[aã]o[- ]presente|gutschein|bon d'achat|bon cadeau|carte[- ]cadeau|\bbon de|buono"
+        r"|礼品卡|购物卡|京东卡|e卡|话费|卡|store credit|credit (?:to|on) your account|account credit|wallet|guthaben|\bsaldo"
+        r"|cr[ée]dito|cr[ée]dit\b|gift certificate|buono regalo|geschenkkarte|tarjeta de regalo|储值|余额"
     ),
     "discount": (
         r"% ?off|\d ?%|discount|coupon|promo|\bcode\b|off your next|half price|\bhalf off|2[- ]for[- ]1|\bsave\b"
-        r"|descuento|cup[oó]n|mitad de precio|desconto|cupom|metade|rabatt|sparen|weniger|r[ée]duction|remise|moiti[ée]"
-        r"|sconto|met[aà] prezzo|折|优惠|券|立减|减"
+        r"|descuento|cup[oó]n|mitad de precio|desconto|cupom|metade|rabatt|sparen|weniger|r[ée]duction|remise"
+        r"|moiti[ée]|sconto|met[aà] prezzo|折|优惠|券|立减|减|\boff\b|\bwaive|free shipping|ships? free"
+        r"|sin gastos de env[ií]o|env[ií]o gratis|frete gr[aá]tis|livraison offerte|frais de port"
+        r"|spedizione gratuita|versandkostenfrei|kostenloser versand|nachlass|erm[äa][ßs]ig|rebaja|enl[eè]ve"
+        r"|r[ée]duc|ribasso|togliamo|包邮|减免|免运费|便宜|打折|代金券|满减"
     ),
     "points": (
-        r"\bpoints?\b|\bcoins?\b|\bgems?\b|\btokens?\b|\bstamps?\b|\bcredits?\b|\bxp\b|\blives\b|bonus|loyalty|diamonds?"
-        r"|puntos|monedas|gemas|pontos|moedas|punkte|m[üu]nzen|\bpunti\b|monete|gettoni|pi[eè]ces|积分|金币|钻石|代币|元宝"
+        r"\bpoints?\b|\bcoins?\b|\bgems?\b|\btokens?\b|\bstamps?\b|\bcredits?\b|\bxp\b|\blives\b|bonus|loyalty"
+        r"|diamonds?|puntos|monedas|gemas|pontos|moedas|punkte|m[üu]nzen|\bpunti\b|monete|gettoni|pi[eè]ces|积分|金币"
+        r"|钻石|代币|元宝|stempel|treuepunkte|bonuspunkte|punti fedelt|points? fid[ée]lit|puntos de fidelidad"
+        r"|pontos de fidelidade|\bskins?\b|booster|\bkeys?\b|\bhints?\b|\bvidas\b|\bvite\b|\bindices?\b"
+        r"|\bpistas?\b|\bdicas?\b|outfit|in-?game|im spiel|no jogo|en el juego|nel gioco|dans le jeu|皮肤|道具|币"
     ),
     "upgrade": (
-        r"upgrade|warranty|premium|\bpro\b|\bvip\b|extra months?|months? free|free months?|extended|ad-free|late check-?out"
-        r"|garant[ií]a|garantia|garantie|garanzia|mejora|surclass|延保|保修|升级|会员|延长"
+        r"upgrade|warranty|premium|\bpro\b|\bvip\b|extra months?|months? free|free months?|extended|ad-free"
+        r"|late check-?out|garant[ií]a|garantia|garantie|garanzia|mejora|surclass|延保|保修|升级|会员|延长|\bextend"
+        r"|extension|verl[äa]nger|prolong|estend|ampl[ií]|abonnement|abbonamento|suscripci[oó]n|assinatura"
+        r"|mensalidade|membership|mitgliedschaft|subscription|\btrial\b|essai gratuit|unlock|sblocc|desbloque"
+        r"|d[ée]bloqu|freischalt|lifetime|de por vida|[àa] vie\b|a vita|lebenslang|gew[äa]hrleistung|解锁|永久|延期"
     ),
     "reciprocal_review": (
-        r"\bswap|exchange|review for review|\br4r\b|each other|mutual|\byours\b|return the favou?r|\bback\b|\bl4l\b"
-        r"|intercambi|\bcambio|\btroca|\baxa\b|\bxa\b|tausch|gegenseitig|[ée]change|scambi|reciproc|\br ?x ?r\b|互评|互刷|互"
+        r"\bswap|exchange|review for review|\br4r\b|each other|mutual|\byours\b|return the favou?r|\bback\b"
+        r"|\bl4l\b|intercambi|\bcambio|\btroca|\baxa\b|\bxa\b|tausch|gegenseitig|[ée]change|scambi|reciproc"
+        r"|\br ?x ?r\b|互评|互刷|互"
     ),
-    "other": r"donat|charity|\bdonamos|spende|\bdon\b|doniamo|doamos|捐|\btrees?\b|\bskins?\b",
+    "other": (
+        r"donat|charity|\bdonamos|spende|\bdon\b|doniamo|doamos|捐|\btrees?\b|urlaubstag|day off|\bpto\b"
+        r"|vacation day|jour de cong|giorno di ferie|d[ií]a libre|\bfolga|shout-?out"
+    ),
 }
 
 

@@ -32,6 +32,9 @@ def lexicon_text() -> str:
         "gate": gate.GATE_PATTERN,
         "heads_subtypes": {name: p.pattern for name, p in zip(heads.SUBTYPES, heads._SUBTYPE_PATTERNS, strict=True)},
         "heads_audience": {name: p.pattern for name, p in zip(heads.AUDIENCE, heads._AUDIENCE_PATTERNS, strict=True)},
+        "heads_incentives": {
+            name: p.pattern for name, p in zip(heads.INCENTIVES, heads._INCENTIVE_PATTERNS, strict=True)
+        },
         "normalize_rejoin": normalize._REJOIN.pattern,
         "normalize_tables": {
             "emoji": normalize._EMOJI_WORDS,
