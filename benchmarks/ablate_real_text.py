@@ -24,9 +24,9 @@ import numpy as np
 
 import reviewbait.train
 from reviewbait.corpus import load_corpus, load_split
-from reviewbait.cues import Cue, find_cues, states_offer
 from reviewbait.model import OfferRule, SolicitationModel
 from reviewbait.real_text import find_real_corpora, load_real_negatives
+from reviewbait.text.cues import Cue, find_cues, states_offer
 from reviewbait.train import SEED, fit_model
 
 

@@ -86,7 +86,7 @@ def peak_rss_mb() -> float:
 def main() -> None:
     from reviewbait import Detector
     from reviewbait.artifact import default_model_dir
-    from reviewbait.gate import candidate_mask
+    from reviewbait.text.gate import candidate_mask
 
     detector = Detector.load()
     stream = realistic_stream()

@@ -49,10 +49,10 @@ def _module(*names: str) -> Any:
 def _cue_alternatives() -> dict[str, dict[str, list[str]]]:
     """kind → language → fragments, in lexicon order (from ``lexicon/`` or the old ``cues.LEXICON``)."""
     lexicon = import_module("reviewbait.lexicon")
+    cues = _module("reviewbait.text.cues", "reviewbait.cues")
     table = getattr(lexicon, "CUES", None)
     if table is None:
-        table = import_module("reviewbait.cues").LEXICON
-    cues = _module("reviewbait.text.cues", "reviewbait.cues")
+        table = cues.LEXICON
     return {
         kind: {lang: list(kinds[kind]) for lang, kinds in table.items() if kind in kinds} for kind in cues.CUE_KINDS
     }

@@ -114,8 +114,9 @@ def test_another_lexicon_is_an_error_that_says_to_retrain(model_copy: Path, reco
 
 
 def test_the_lexicon_fingerprint_covers_cue_gate_and_head_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reviewbait import cues, gate, heads
+    from reviewbait import heads
     from reviewbait.lexicon import lexicon_text
+    from reviewbait.text import cues, gate
 
     text = lexicon_text()
     assert gate.GATE_PATTERN in json.loads(text)["gate"]

@@ -46,7 +46,7 @@ def test_split_is_about_a_fifth_and_groups_never_straddle(corpus: pd.DataFrame) 
 def test_no_test_row_is_a_near_duplicate_of_a_train_row(corpus: pd.DataFrame) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from reviewbait.normalize import normalize_text
+    from reviewbait.text.normalize import normalize_text
 
     texts = [normalize_text(t) for t in corpus["text"]]
     matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit_transform(texts)

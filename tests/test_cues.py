@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviewbait.cues import CUE_KINDS, LANGUAGES, LEXICON, cue_feature_names, cue_features, find_cues
-from reviewbait.normalize import normalize
+from reviewbait.text.cues import CUE_KINDS, LANGUAGES, LEXICON, cue_feature_names, cue_features, find_cues
+from reviewbait.text.normalize import normalize
 
 # One written example per language: (text, {kind: an expected original substring})
 EXAMPLES = {
@@ -157,7 +157,7 @@ def test_kind_prefilter_never_hides_a_cue() -> None:
 
     from reviewbait.augment import obfuscate
     from reviewbait.corpus import load_corpus
-    from reviewbait.cues import _finder
+    from reviewbait.text.cues import _finder
 
     finder = _finder()
     texts = load_corpus()["text"].tolist()
@@ -174,7 +174,7 @@ def test_kind_prefilter_never_hides_a_cue() -> None:
 
 
 def test_alternatives_of_equal_length_are_in_alphabetical_order_longest_first() -> None:
-    from reviewbait.cues import factor_alternation
+    from reviewbait.text.cues import factor_alternation
 
     assert factor_alternation(("rebate", "refund", "re", "bonus", "bon")) == "b(?:onus|on)|r(?:ebate|efund|e)"
 

@@ -293,7 +293,7 @@ def test_rearranged_patterns_count_what_the_plain_patterns_count(block: str) -> 
 
     from reviewbait import heads
     from reviewbait.corpus import load_corpus
-    from reviewbait.normalize import normalize_text
+    from reviewbait.text.normalize import normalize_text
 
     patterns = getattr(heads, block)
     count = heads.subtype_counts if block == "SUBTYPES" else heads.audience_counts

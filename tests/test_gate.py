@@ -10,7 +10,7 @@ import pytest
 
 from reviewbait.augment import obfuscate
 from reviewbait.corpus import load_corpus
-from reviewbait.gate import candidate_mask
+from reviewbait.text.gate import candidate_mask
 
 SMS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "sms_spam" / "sms_spam.csv"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewbait.normalize import normalize, normalize_text
+from reviewbait.text.normalize import normalize, normalize_text
 
 
 def spans_of(text: str, word: str) -> list[str]:

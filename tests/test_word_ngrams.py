@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
 from reviewbait.corpus import load_corpus
-from reviewbait.word_ngrams import WordNgramCounter
+from reviewbait.text.word_ngrams import WordNgramCounter
 
 PATTERN = r"(?u)\b\w+\b|[$€£¥%→=]"
 _WORDS = st.sampled_from(

@@ -225,7 +225,7 @@ def near_duplicate_groups(texts: list[str], threshold: float = NEAR_DUPLICATE_TH
     from scipy.sparse.csgraph import connected_components
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from reviewbait.normalize import normalize_text
+    from reviewbait.text.normalize import normalize_text
 
     normalized = [normalize_text(t) for t in texts]
     matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=1).fit_transform(normalized)

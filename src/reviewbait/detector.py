@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from reviewbait.artifact import load_model
-from reviewbait.cues import CUE_KINDS, Cue
 from reviewbait.errors import ColumnNotFoundError, InputError
+from reviewbait.text.cues import CUE_KINDS, Cue
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -32,8 +32,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import RidgeClassifier
 from sklearn.utils.validation import check_is_fitted
 
-from reviewbait.cues import factor_alternation
 from reviewbait.features import pack_vocabulary, unpack_vocabularies
+from reviewbait.text.cues import factor_alternation
 
 __all__ = [
     "AUDIENCE",
@@ -195,7 +195,7 @@ def _top_level_alternatives(pattern: str) -> list[str]:
 
 def _fast_alternation(pattern: str) -> str:
     r"""The same alternatives, arranged for Python's engine: ``\b`` hoisted out and the rest
-    grouped by first character (see :func:`reviewbait.cues.factor_alternation`). An
+    grouped by first character (see :func:`reviewbait.text.cues.factor_alternation`). An
     alternative that starts with ``\b`` stops the engine from dispatching on the first
     character, which made these patterns two to three times slower."""
     alternatives = _top_level_alternatives(pattern)

@@ -19,7 +19,8 @@ __all__ = ["lexicon_fingerprint", "lexicon_text"]
 
 def lexicon_text() -> str:
     """Every pattern the features depend on, as one deterministic text (JSON, sorted keys)."""
-    from reviewbait import cues, gate, heads, normalize
+    from reviewbait import heads
+    from reviewbait.text import cues, gate, normalize
 
     parts = {
         "cues": {kind: cues._compile(kind).pattern for kind in cues.CUE_KINDS},

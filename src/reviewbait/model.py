@@ -3,7 +3,7 @@
 Scoring is shared by training (to choose thresholds on out-of-fold scores exactly as they
 will be produced in use) and by :class:`reviewbait.Detector`:
 
-1. the gate (:mod:`reviewbait.gate`) drops texts that name no review act: probability 0;
+1. the gate (:mod:`reviewbait.text.gate`) drops texts that name no review act: probability 0;
 2. each remaining text becomes *units*: the whole text and, when it is long, overlapping
    windows, so an offer buried in a long post is not diluted by the rest;
 3. every unit is featurized and scored; a text's probability is its best unit's.
@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from reviewbait.cues import ACT_KINDS, Cue, find_cues
-from reviewbait.gate import candidate_mask
-from reviewbait.normalize import NormalizedText, normalize
+from reviewbait.text.cues import ACT_KINDS, Cue, find_cues
+from reviewbait.text.gate import candidate_mask
+from reviewbait.text.normalize import NormalizedText, normalize
 
 __all__ = ["OfferRule", "SolicitationModel", "Units", "make_units", "unit_cues"]
 

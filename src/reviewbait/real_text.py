@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reviewbait.gate import candidate_mask
+from reviewbait.text.gate import candidate_mask
 
 if TYPE_CHECKING:
     import pandas as pd

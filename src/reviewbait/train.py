@@ -21,11 +21,11 @@ from reviewbait.artifact import save_model
 from reviewbait.augment import augment_frame
 from reviewbait.classifier import PlattCalibratedClassifier
 from reviewbait.corpus import corpus_hash, load_corpus, load_split
-from reviewbait.cues import cue_feature_names, find_cues
 from reviewbait.evaluation import binary_metrics, breakdown, choose_thresholds
 from reviewbait.features import SolicitationFeatures
 from reviewbait.heads import CategoryHead, IncentiveHead
 from reviewbait.model import OfferRule, SolicitationModel, make_units, unit_cues
+from reviewbait.text.cues import cue_feature_names, find_cues
 
 __all__ = ["SEED", "fit_model", "incentive_metrics", "sms_false_positive_rates", "train_and_save"]
 
@@ -95,7 +95,7 @@ def fit_model(
     from sklearn.pipeline import Pipeline
     from sklearn.svm import LinearSVC
 
-    from reviewbait.normalize import normalize
+    from reviewbait.text.normalize import normalize
 
     train = train.reset_index(drop=True).copy()
     if "group" not in train.columns:
@@ -296,7 +296,7 @@ def sms_false_positive_rates(model: SolicitationModel, thresholds: dict[str, flo
 def _category_head_metrics(model: SolicitationModel, test: Any) -> dict[str, Any]:
     from sklearn.metrics import accuracy_score, f1_score
 
-    from reviewbait.normalize import normalize
+    from reviewbait.text.normalize import normalize
 
     positives = test[test["label"] == 1]
     normalized = [normalize(t) for t in positives["text"]]

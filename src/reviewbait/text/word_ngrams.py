@@ -1,6 +1,6 @@
 """Vectorized counting of word 1- and 2-grams, exactly as scikit-learn's ``word`` analyzer.
 
-Why: after character n-grams (see :mod:`reviewbait.char_ngrams`), building and looking up
+Why: after character n-grams (see :mod:`reviewbait.text.char_ngrams`), building and looking up
 every bigram string in Python was the next largest cost of scoring. Here each batch is
 tokenized with the vectorizer's own token pattern, every token is mapped to an integer id
 (one dict lookup, no string building), and unigrams and bigrams become integer keys matched

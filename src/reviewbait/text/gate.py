@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import re2
 
-from reviewbait.normalize import _HOMOGLYPHS, _INVISIBLE, _LEET
+from reviewbait.text.normalize import _HOMOGLYPHS, _INVISIBLE, _LEET
 
 __all__ = ["GATE_PATTERN", "REVIEW_PATTERN", "candidate_mask"]
 

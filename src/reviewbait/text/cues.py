@@ -4,7 +4,7 @@ A solicitation joins an *incentive* to a *review act* through an *exchange*
 (``../LABELING.md``). The cue finder looks for each part, plus the signals that sharpen or
 argue against a flag: a sentiment condition ("5 stars", "好评"), removal or editing of a
 review, off-platform contact, a reporting or news voice, and an incentive disclosure.
-Patterns run on normalized text (see :mod:`reviewbait.normalize`) and every hit is mapped
+Patterns run on normalized text (see :mod:`reviewbait.text.normalize`) and every hit is mapped
 back to the original text, so a moderator sees the words that were actually written.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import re2
 
-from reviewbait.normalize import NormalizedText, normalize
+from reviewbait.text.normalize import NormalizedText, normalize
 
 __all__ = [
     "ACT_KINDS",
