@@ -14,16 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from reviewbait.lexicon.disguise import AUGMENT_CYRILLIC, AUGMENT_EMOJI, AUGMENT_LEET, AUGMENT_TARGETS
+
 __all__ = ["augment_frame", "obfuscate"]
 
-_TARGETS = re.compile(
-    r"(?i)\b(?:reviews?|refunds?|free|gifts?|cards?|ratings?|rate|stars?|paypal|cash|money|prize|win|"
-    r"coupon|discount|reseñas?|reembolso|gratis|avaliação|bewertung|rezension|erstattung|gutschein|"
-    r"remboursée?|avis|cadeau|recensione|rimborso|sconto|premio)\b"
-)
-_LEET = {"e": "3", "i": "1", "o": "0", "a": "@", "s": "$", "t": "7"}
-_CYRILLIC = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і"}
-_EMOJI = {"star": "⭐", "stars": "⭐⭐⭐⭐⭐", "gift": "🎁", "money": "💸", "cash": "💵", "review": "📝"}
+_TARGETS = re.compile(AUGMENT_TARGETS)
+_LEET = AUGMENT_LEET
+_CYRILLIC = AUGMENT_CYRILLIC
+_EMOJI = AUGMENT_EMOJI
 
 
 def _leet(word: str, rng: np.random.Generator) -> str:

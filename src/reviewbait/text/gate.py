@@ -24,46 +24,14 @@ from typing import Any
 import numpy as np
 import re2
 
+from reviewbait.lexicon.gate_stems import DISGUISED_REVIEW as _DISGUISED_REVIEW
+from reviewbait.lexicon.gate_stems import REMOVAL_STEMS as _REMOVAL_STEMS
+from reviewbait.lexicon.gate_stems import REVIEW_STEMS as _REVIEW_STEMS
+from reviewbait.lexicon.gate_stems import VALUE_STEMS as _VALUE_STEMS
 from reviewbait.text.normalize import _HOMOGLYPHS, _INVISIBLE, _LEET
 
 __all__ = ["GATE_PATTERN", "REVIEW_PATTERN", "candidate_mask"]
 
-_REVIEW_STEMS = (
-    r"revi|reveiw|rewiew|rev[ií]ew|r[e3]v\w?w|\br[e3]vs?\b|rvw|ratin|\brate|stars?\b|⭐|★|☆|🌟|✰|📝|✍"
-    r"|feedback|testimon|tester|testeu|probador|testador|avaliador|rese[nñ]ador|r4r|\br ?4 ?r\b|\brv\b|\bav\b|\breco\b|\b5s\b"
-    r"|amazon|amz|yelp|google|g-?maps|tripadvisor|trustpilot|app ?store|play ?store|etsy|best ?buy"
-    r"|walmart|ebay|booking|airbnb|temu|aliexpress|shopee|mercado|fiverr|capterra|\bg2\b|goodreads"
-    r"|ifood|holidaycheck|pagesjaunes|depop|vinted|steam|product hunt|web store|glassdoor|zillow"
-    r"|[1-5] ?\*|\*{3,}|write[- ]?ups?|recommendation|recomendaci"
-    r"|reseñ|\bresen|opini|valor|califica|estrella|puntua"
-    r"|avali|resenha|estrel|coment|comment|\bnota\b|reclame|qualifi"
-    r"|bewert|rezens|rezi|stern|erfahrungsb|kundenmeinung"
-    r"|\bavis\b|évalu|éval|\beval|étoile|etoile|\bn[o0]t(?:e|es|er|ez|age)\b|témoign|critique|recommandation"
-    r"|\bc[o0]mm(?:'|\b|ent)|\bcom'|senscritique|allocin|booknode|\bmalt\b|kundenst|\bcrítica|calific|\bstella\b|change it to \d"
-    r"|\br[e3]ce\b|stellin|estrellit|vivino|thefork|zomato|falabella|\b5 ?(?:for|4) ?5\b|互测|互评"
-    r"|recensi|valut|stelle|voto\b|giudizi"
-    r"|评|星|晒|打分|口碑|淘宝|京东|美团|拼多多|天猫|小红书|闲鱼|刷单|刷手|招募"
-)
-
-# Key words evaders disguise, matched letter by letter with substitutes and separators.
-_DISGUISED_REVIEW = (
-    "review",
-    "revs",
-    "rating",
-    "feedback",
-    "opini",
-    "reseña",
-    "avalia",
-    "bewertung",
-    "rezension",
-    "recens",
-    "avis",
-    "google",
-    "rezi",
-    "tester",
-    "remove",
-    "commentaire",
-)
 _SEPARATORS = "\\s.\\-_*·|/~•'" + "".join(sorted(_INVISIBLE))
 
 
@@ -81,18 +49,6 @@ def _disguised(word: str) -> str:
 
 
 REVIEW_PATTERN = _REVIEW_STEMS + "|" + "|".join(_disguised(w) for w in _DISGUISED_REVIEW)
-
-# A suppression offer may name no review word at all ("refund u now if u delete"): such
-# texts pass when they name a removal AND something of value.
-_REMOVAL_STEMS = (
-    r"delet|remov|rem0v|take (?:it|that|this) (?:down|off)|supprim|togli|retir|borr[aáeé]|quit[aáeé]|lösch"
-    r"|entfern|删|撤"
-)
-_VALUE_STEMS = (
-    r"refund|re-?fund|money|cash|free|fr33|gift|voucher|coupon|credit|pay|\$|€|£|¥|₹|back|give|rends|ridò"
-    r"|soldi|dinero|dinheiro|geld|argent|reembols|rembours|rimbors|erstatt|gratis|gratuit|退|返|钱|元"
-)
-
 
 # One program for the whole rule: a review act, or a removal and a value in either order
 # (RE2 has no lookahead; the gap between the two stays linear-time). A batch is scanned as
