@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from reviewbait import batch
 from reviewbait.batch import BatchError, ScoreOptions, Summary, score_file
+from reviewbait.io import pool, readers, sources, writers
+from reviewbait.io.formats import Format
 
 SOLICITATION = "Leave us a 5 star review on Amazon and get a free gift card! DM me your screenshot"
 ORDINARY = "Anyone know a good plumber in the Eastside area? The kitchen sink has been dripping for a week"
@@ -264,7 +266,7 @@ def test_unreadable_file(tmp_path: Path, tiny_model_dir: Path, monkeypatch: pyte
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(batch, "open", denied, raising=False)
+    monkeypatch.setattr(sources, "open", denied, raising=False)
     with pytest.raises(BatchError, match=r"cannot read .*permission denied"):
         score_file(_options(tmp_path, tiny_model_dir))
 
@@ -325,7 +327,7 @@ def test_interrupted_or_failed_write_leaves_nothing(
 ) -> None:
     _write(tmp_path / "in.csv", RECORDS)
     calls = {"n": 0}
-    original = batch._SpliceWriter.write
+    original = writers._SpliceWriter.write
 
     def interrupt_second_chunk(self: object, *args: object) -> None:
         calls["n"] += 1
@@ -333,7 +335,7 @@ def test_interrupted_or_failed_write_leaves_nothing(
             raise KeyboardInterrupt
         original(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch._SpliceWriter, "write", interrupt_second_chunk)
+    monkeypatch.setattr(writers._SpliceWriter, "write", interrupt_second_chunk)
     with pytest.raises(KeyboardInterrupt):
         score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv"), chunk_size=2))
     assert not (tmp_path / "out.csv").exists()
@@ -342,8 +344,8 @@ def test_interrupted_or_failed_write_leaves_nothing(
     def disk_full(self: object, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(batch._SpliceWriter, "write", original)
-    monkeypatch.setattr(batch._Sink, "write", disk_full)
+    monkeypatch.setattr(writers._SpliceWriter, "write", original)
+    monkeypatch.setattr(writers._Sink, "write", disk_full)
     with pytest.raises(OSError, match="No space left"):
         score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv")))
     assert not (tmp_path / "out.csv").exists()
@@ -438,7 +440,7 @@ def test_default_output_names() -> None:
     assert batch.default_output("a.b/posts") == "a.b/posts.scored"
     assert batch.default_output("posts.parquet") == "posts.scored.parquet"
     assert batch.default_output("-") == "-"
-    assert batch.default_output("posts.csv", batch._Format("parquet")) == "posts.scored.parquet"
+    assert batch.default_output("posts.csv", Format("parquet")) == "posts.scored.parquet"
 
 
 def test_summary_json_round_trip() -> None:
@@ -487,27 +489,25 @@ def test_any_valid_csv_round_trips_byte_for_byte(
 def test_workers_reuse_the_model_the_forkserver_preloaded(tiny_model_dir, monkeypatch) -> None:
     """The forkserver loads the model once; a worker takes it only when it is the same model."""
 
-    from reviewbait import batch
-
-    monkeypatch.setattr(batch, "_WORKER", {})
+    monkeypatch.setattr(pool, "_WORKER", {})
     handler = signal.getsignal(signal.SIGINT)
     try:
-        monkeypatch.setenv(batch.PRELOAD_ENV, batch._model_spec(str(tiny_model_dir), "balanced", False))
+        monkeypatch.setenv(pool.PRELOAD_ENV, pool._model_spec(str(tiny_model_dir), "balanced", False))
         gc.unfreeze()
-        batch.preload_in_forkserver()
+        pool.preload_in_forkserver()
         assert gc.get_freeze_count() > 0  # the model is out of the collector's reach: pages stay shared
-        spec, preloaded = batch._WORKER["preloaded"]
-        assert spec == batch._model_spec(str(tiny_model_dir), "balanced", False)
+        spec, preloaded = pool._WORKER["preloaded"]
+        assert spec == pool._model_spec(str(tiny_model_dir), "balanced", False)
         assert preloaded.probabilities(["leave a 5 star review for a free gift"]).shape == (1,)
-        batch._init_worker(str(tiny_model_dir), "balanced", False)
-        assert batch._WORKER["detector"] is preloaded
-        batch._init_worker(str(tiny_model_dir), "precise", False)  # another operating point: its own load
-        assert batch._WORKER["detector"] is not preloaded
-        assert batch._WORKER["detector"].threshold == preloaded.resolve_threshold("precise")
-        monkeypatch.setenv(batch.PRELOAD_ENV, batch._model_spec(str(tiny_model_dir / "missing"), "balanced", False))
-        batch._WORKER.clear()
-        batch.preload_in_forkserver()  # a bad model is left for the worker to report
-        assert "preloaded" not in batch._WORKER
+        pool._init_worker(str(tiny_model_dir), "balanced", False)
+        assert pool._WORKER["detector"] is preloaded
+        pool._init_worker(str(tiny_model_dir), "precise", False)  # another operating point: its own load
+        assert pool._WORKER["detector"] is not preloaded
+        assert pool._WORKER["detector"].threshold == preloaded.resolve_threshold("precise")
+        monkeypatch.setenv(pool.PRELOAD_ENV, pool._model_spec(str(tiny_model_dir / "missing"), "balanced", False))
+        pool._WORKER.clear()
+        pool.preload_in_forkserver()  # a bad model is left for the worker to report
+        assert "preloaded" not in pool._WORKER
     finally:
         gc.unfreeze()
         signal.signal(signal.SIGINT, handler)
@@ -576,7 +576,7 @@ def test_a_cell_over_the_limit_stops_with_its_line(
     tmp_path: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past the cap the end of the record is unknown: stop (even with skip) rather than invent rows."""
-    monkeypatch.setattr(batch, "MAX_CELL_CHARS", 1000)
+    monkeypatch.setattr(readers, "MAX_CELL_CHARS", 1000)
     previous = csv.field_size_limit(1000)
     try:
         body = "\n".join(f"{i},row {i},1" for i in range(3, 300))

@@ -19,6 +19,7 @@ distributed = pytest.importorskip(
 )
 
 from reviewbait import dask as rdask  # noqa: E402
+from reviewbait.cli.score import run_dask  # noqa: E402
 from reviewbait.detector import Detector  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,7 +258,7 @@ def test_files_with_other_columns_need_union_columns(
         union_columns=True,
         quiet=True,
     )
-    assert rdask.run_cli(args) == 0
+    assert run_dask(args) == 0
     got = _read_output(tmp_path / "out", "csv")
     expected = _expected(tiny_detector, exports)
     assert got["lang"].tolist()[: len(got) // 3] == [""] * (len(got) // 3)  # absent: left empty
@@ -288,16 +289,16 @@ def test_an_existing_output_needs_overwrite(exports: Path, tmp_path: Path) -> No
         rdask.score_files(str(exports / "*.csv"), str(out), text_column="message")
 
 
-def test_run_cli_rejects_what_the_dask_engine_cannot_do(tmp_path: Path) -> None:
+def test_run_dask_rejects_what_the_dask_engine_cannot_do(tmp_path: Path) -> None:
     base = {"input": "in/*.csv", "output": str(tmp_path / "out"), "text_column": "message"}
     with pytest.raises(rdask.DaskInputError, match="--limit"):
-        rdask.run_cli(argparse.Namespace(**base, limit=10))
+        run_dask(argparse.Namespace(**base, limit=10))
     with pytest.raises(rdask.DaskInputError, match="--text-column"):
-        rdask.run_cli(argparse.Namespace(**{**base, "text_column": None}))
+        run_dask(argparse.Namespace(**{**base, "text_column": None}))
     with pytest.raises(rdask.DaskInputError, match="-o/--output"):
-        rdask.run_cli(argparse.Namespace(**{**base, "output": None}))
+        run_dask(argparse.Namespace(**{**base, "output": None}))
     with pytest.raises(rdask.DaskInputError, match=r"one file per partition: give a pattern such as 'scored/\*\.csv'"):
-        rdask.run_cli(argparse.Namespace(**{**base, "output": "scored.csv"}))
+        run_dask(argparse.Namespace(**{**base, "output": "scored.csv"}))
 
 
 def test_the_core_install_does_not_need_dask() -> None:

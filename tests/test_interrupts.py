@@ -8,8 +8,8 @@ import signal
 
 import pytest
 
-from reviewbait.interrupts import signals_deferred
-from reviewbait.options import load_detector
+from reviewbait.cli.options import load_detector
+from reviewbait.io.interrupts import signals_deferred
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 

@@ -38,11 +38,11 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("reviewbait.dask needs the optional Dask dependencies: pip install 'reviewbait[dask]'") from exc
 
-from reviewbait.batch import BatchError
-from reviewbait.detector import Detector
-from reviewbait.errors import ColumnNotFoundError, InputError
 
-__all__ = ["ADDED_DTYPES", "DaskInputError", "DaskRun", "read_inputs", "run_cli", "score", "score_files"]
+from reviewbait.detector import Detector
+from reviewbait.errors import BatchError, ColumnNotFoundError, InputError
+
+__all__ = ["ADDED_DTYPES", "DaskInputError", "DaskRun", "read_inputs", "score", "score_files"]
 
 # The dtypes ``Detector.score_frame`` gives the added columns of a non-empty frame (a list of
 # str becomes pandas' default string dtype). An empty partition would otherwise come back
@@ -599,52 +599,3 @@ def _has_dashboard(client: Any) -> bool:
         return "dashboard" in client.scheduler_info().get("services", {})
     except Exception:  # pragma: no cover - an old scheduler
         return False
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def run_cli(args: Any) -> int:
-    """``reviewbait score ... --engine dask``: the options of ``reviewbait score`` that apply.
-
-    Example: reviewbait score 'exports/2026-*.csv' -o 'scored/*.parquet' --text-column message --engine dask
-    """
-    if not args.output:
-        raise DaskInputError("--engine dask needs -o/--output: a pattern such as 'scored/*.parquet' or a directory")
-    if not getattr(args, "text_column", None):
-        raise DaskInputError("--engine dask needs --text-column")
-    if getattr(args, "limit", None) is not None:
-        raise DaskInputError("--limit is not supported with --engine dask")
-    if getattr(args, "on_bad_lines", "error") != "error":
-        raise DaskInputError("--on-bad-lines skip is not supported with --engine dask; a malformed line stops the run")
-    if args.input == "-" or args.output == "-":
-        raise DaskInputError("--engine dask reads and writes files, not standard input or output")
-    run = score_files(
-        args.input,
-        args.output,
-        text_column=args.text_column,
-        threshold=getattr(args, "threshold", "balanced"),
-        model=getattr(args, "model", None),
-        trusted=getattr(args, "trusted_model", False),
-        prefix=getattr(args, "prefix", "reviewbait_"),
-        scheduler=getattr(args, "scheduler", None),
-        n_workers=getattr(args, "jobs", None),
-        union_columns=getattr(args, "union_columns", False),
-        input_format={"csv.gz": "csv"}.get(getattr(args, "format", None) or "", getattr(args, "format", None)),
-        output_format=getattr(args, "output_format", None),
-        only_flagged=getattr(args, "only_flagged", False),
-        blocksize=getattr(args, "blocksize", None),
-        sep=getattr(args, "delimiter", None) or ",",
-        encoding=getattr(args, "encoding", None) or "utf-8",
-        encoding_errors="strict" if getattr(args, "strict", False) else "replace",
-        overwrite=getattr(args, "overwrite", False),
-        progress=False if getattr(args, "quiet", False) else None,
-    )
-    if not getattr(args, "quiet", False):
-        print(run.render(), file=sys.stderr)
-    summary_json = getattr(args, "summary_json", None)
-    if summary_json:
-        import json
-
-        Path(summary_json).write_text(json.dumps(run.to_dict(), indent=2) + "\n", encoding="utf-8")
-    return 0

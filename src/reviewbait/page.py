@@ -4,7 +4,7 @@
 plain HTML, CSS and JavaScript, nothing to build or fetch, and a Content-Security-Policy that
 lets the page talk to this server only. One post goes to ``POST /v1/check``; a file goes to
 the two routes below, which run the reader, scorer and writer of ``reviewbait score``
-(:func:`reviewbait.batch.score_file`) with the server's loaded model. They sit under ``/v1/``,
+(:func:`reviewbait.io.score.score_file`) with the server's loaded model. They sit under ``/v1/``,
 so an API key, when one is set, guards them like the rest of the API.
 """
 
@@ -33,18 +33,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from reviewbait.api import UPLOAD_PREFIX, DetectorDep, ProblemError, SettingsDep
-from reviewbait.batch import (
-    ADDED_COLUMNS,
-    BatchError,
-    ScoreOptions,
-    _cell_text,
-    _choose_text_column,
-    _chunk_values,
-    _format_of,
-    _open_input,
-    default_output,
-    score_file,
-)
+from reviewbait.columns import SCORE_COLUMNS
+from reviewbait.errors import BatchError
+from reviewbait.io.formats import default_output, format_of
+from reviewbait.io.readers import cell_text, choose_text_column, chunk_values, open_input
+from reviewbait.io.score import ScoreOptions, score_file
+from reviewbait.io.sources import ReadOptions
 
 __all__ = ["files", "guess_language", "page"]
 
@@ -122,7 +116,7 @@ def _page_words(message: str, directory: Path) -> str:
 async def _receive(request: Request, name: str, limit: int) -> tuple[Path, Path]:
     """Stream the request body (the raw file) into a new temporary directory, up to ``limit`` bytes."""
     safe = _safe_name(name)
-    if _format_of(safe) is None:
+    if format_of(safe) is None:
         raise ProblemError(
             422,
             f"cannot tell the format of {safe!r} from its name; send a .csv, .tsv, .jsonl or .parquet file "
@@ -169,10 +163,10 @@ async def inspect(request: Request, settings: SettingsDep, name: str) -> dict[st
 
 
 def _inspect(path: Path, directory: Path) -> dict[str, Any]:
-    fmt = _format_of(path.name)
+    fmt = format_of(path.name)
     assert fmt is not None
     try:
-        source = _open_input(str(path), fmt, ScoreOptions(input=str(path), chunk_size=INSPECT_ROWS))
+        source = open_input(str(path), fmt, ReadOptions(chunk_size=INSPECT_ROWS))
         try:
             chunk = source.read_chunk(INSPECT_ROWS)
             if chunk is None or not chunk.rows_read:
@@ -181,7 +175,7 @@ def _inspect(path: Path, directory: Path) -> dict[str, Any]:
                 return {
                     "name": path.name,
                     "columns": source.columns,
-                    "text_column": source.columns[_choose_text_column(source, chunk, None, path.name)],
+                    "text_column": source.columns[choose_text_column(source, chunk, None, path.name)],
                     "note": None,
                 }
             except BatchError as exc:
@@ -321,14 +315,14 @@ def _column(columns: list[str], *names: str) -> int | None:
 
 
 def scored_rows(path: Path, text_column: str, prefix: str = PREFIX) -> list[dict[str, Any]]:
-    """Every row of a file written by :func:`~reviewbait.batch.score_file`, read back with its readers:
+    """Every row of a file written by :func:`~reviewbait.io.score.score_file`, read back with its readers:
     what the page's table shows and what its labels are made of."""
-    fmt = _format_of(path.name)
+    fmt = format_of(path.name)
     assert fmt is not None
-    source = _open_input(str(path), fmt, ScoreOptions(input=str(path), chunk_size=5000))
+    source = open_input(str(path), fmt, ReadOptions(chunk_size=5000))
     try:
         columns = source.columns
-        added = {name: columns.index(prefix + name) for name in ADDED_COLUMNS}
+        added = {name: columns.index(prefix + name) for name in SCORE_COLUMNS}
         incentive = _column(columns, prefix + "incentive_type")
         text = columns.index(text_column)
         ident = _column(columns, "id", "post_id", "ID", "Id")
@@ -337,8 +331,8 @@ def scored_rows(path: Path, text_column: str, prefix: str = PREFIX) -> list[dict
         rows: list[dict[str, Any]] = []
         stem = path.name.split(".", 1)[0]
         while (chunk := source.read_chunk(5000)) is not None:
-            for line, values in zip(chunk.lines, _chunk_values(source, chunk), strict=True):
-                cells = [_cell_text(v) for v in values]
+            for line, values in zip(chunk.lines, chunk_values(source, chunk), strict=True):
+                cells = [cell_text(v) for v in values]
                 body = values[text] if isinstance(values[text], str) else (cells[text] or "")
                 given = (cells[language] or "").strip().lower() if language is not None else ""
                 row = {

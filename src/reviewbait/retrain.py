@@ -13,8 +13,6 @@ fit (grouped by near duplicates). Measure it on posts it never saw with ``review
 from __future__ import annotations
 
 import hashlib
-import shlex
-import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -318,57 +316,3 @@ def train_user_model(
     manifest = save_model(model, output, manifest)
     write_card(Path(output), manifest)
     return manifest
-
-
-def cmd_train_user(args: Any) -> int:
-    """`reviewbait train --data ...`: called by :func:`reviewbait.cli.cmd_train`."""
-    from reviewbait.artifact import bundled_model_dir, default_model_dir
-    from reviewbait.corpus import clone_root
-
-    if not args.data:
-        raise UserDataError("--no-base needs --data FILE: the rows to train on")
-    output = Path(args.output or DEFAULT_USER_OUTPUT)
-    if output.resolve() in (bundled_model_dir().resolve(), default_model_dir().resolve()):
-        raise UserDataError(
-            f"-o {output} is the bundled model's directory; write your model elsewhere, e.g. -o {DEFAULT_USER_OUTPUT}/"
-        )
-    no_base = args.no_base
-    if not no_base and clone_root() is None:
-        print(
-            "note: the installed package has no bundled corpus (it is in a clone's data/): "
-            "training on your rows alone, as with --no-base",
-            file=sys.stderr,
-        )
-        no_base = True
-    text_column = getattr(args, "text_column", None) or "text"
-    id_column = getattr(args, "id_column", None) or "id"
-    # the command that rebuilds this model: every option that changes it, quoted for a shell
-    command = "reviewbait train " + " ".join(f"--data {shlex.quote(str(d))}" for d in args.data)
-    if text_column != "text":
-        command += f" --text-column {shlex.quote(text_column)}"
-    if id_column != "id":
-        command += f" --id-column {shlex.quote(id_column)}"
-    if args.seed is not None:
-        command += f" --seed {args.seed}"
-    command += (" --no-base" if no_base else "") + f" -o {shlex.quote(str(output))}"
-    manifest = train_user_model(
-        args.data,
-        output,
-        base=not no_base,
-        seed=args.seed,
-        text_column=text_column,
-        id_column=id_column,
-        command=command,
-        log=sys.stderr,
-    )
-    for note in manifest["notes"]:
-        print(f"note: {note}", file=sys.stderr)
-    print(f"wrote {output / manifest['artifact']} (sha256 {manifest['sha256'][:16]}...)")
-    for name, metrics in manifest["metrics"]["train_cv"].items():
-        if isinstance(metrics, dict):
-            print(
-                f"  {name:9s} threshold={manifest['thresholds'][name]:.3f} (cross-validated) "
-                f"precision={metrics['precision']} recall={metrics['recall']} F1={metrics['f1']}"
-            )
-    print(f"  trained in {manifest['training_seconds']} s; use it with --model {output}")
-    return 0

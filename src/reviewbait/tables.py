@@ -74,7 +74,7 @@ def _check_csv(path: Path, delimiter: str) -> None:
     import csv
     import gzip
 
-    from reviewbait.batch import MAX_CELL_CHARS
+    from reviewbait.io.sources import MAX_CELL_CHARS
 
     if csv.field_size_limit() < MAX_CELL_CHARS:
         csv.field_size_limit(MAX_CELL_CHARS)

@@ -2,10 +2,10 @@
 
 It loads (and verifies) the model named in ``REVIEWBAIT_FORKSERVER_MODEL`` once, so that the
 workers forked from the server share its pages instead of each loading a copy; see
-:func:`reviewbait.batch.preload_in_forkserver`. Importing it anywhere else, without that
+:func:`reviewbait.io.pool.preload_in_forkserver`. Importing it anywhere else, without that
 variable, does nothing.
 """
 
-from reviewbait.batch import preload_in_forkserver
+from reviewbait.io.pool import preload_in_forkserver
 
 preload_in_forkserver()

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["add_model_options", "load_detector"]
+from reviewbait.errors import ReviewbaitError
+
+__all__ = ["UsageError", "add_model_options", "load_detector"]
+
+
+class UsageError(ReviewbaitError):
+    """Bad input or usage: printed as one line, exit code 2."""
 
 
 def add_model_options(parser: Any, *, threshold: bool = True) -> None:
@@ -23,12 +29,12 @@ def add_model_options(parser: Any, *, threshold: bool = True) -> None:
 
 def load_detector(args: Any) -> Any:
     """The :class:`~reviewbait.detector.Detector` those options name, loaded with Ctrl-C held
-    (see :mod:`reviewbait.interrupts`), so an interrupt during the load stops cleanly.
+    (see :mod:`reviewbait.io.interrupts`), so an interrupt during the load stops cleanly.
 
     ``args`` is parsed options or anything with ``model``, ``trusted_model`` and, optionally,
-    ``threshold`` (such as :class:`reviewbait.batch.ScoreOptions`)."""
+    ``threshold`` ."""
     from reviewbait.detector import Detector
-    from reviewbait.interrupts import signals_deferred
+    from reviewbait.io.interrupts import signals_deferred
 
     with signals_deferred():
         return Detector.load(args.model, threshold=getattr(args, "threshold", "balanced"), trusted=args.trusted_model)

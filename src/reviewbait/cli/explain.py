@@ -1,10 +1,18 @@
-"""Render a verdict for a person: the text with its evidence marked, then the numbers."""
+"""`reviewbait explain`: the verdict for one text, its evidence marked, then the numbers."""
 
 from __future__ import annotations
 
-from reviewbait.detector import Verdict
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["highlight", "render_verdict"]
+from reviewbait.cli.options import add_model_options, load_detector
+
+if TYPE_CHECKING:
+    from reviewbait.detector import Verdict
+
+__all__ = ["highlight", "render_verdict", "run", "setup"]
 
 _COLORS = {
     "incentive": "\033[1;33m",
@@ -54,3 +62,32 @@ def render_verdict(text: str, verdict: Verdict, *, color: bool = False) -> str:
         lines.append("")
         lines.append("evidence: " + verdict.evidence_summary(max_per_kind=4))
     return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the verdict for one text with its evidence highlighted.
+
+    Example: reviewbait explain "Leave 5 stars and get a free phone case!"
+    """
+
+    detector = load_detector(args)
+    text = args.text if args.text != "-" else sys.stdin.read()
+    verdict = detector.check(text)
+    if args.json:
+        print(json.dumps(_verdict_dict(verdict), ensure_ascii=False, indent=2))
+    else:
+        print(render_verdict(text, verdict, color=sys.stdout.isatty() and not args.no_color))
+    return 0
+
+
+def _verdict_dict(verdict: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(verdict)
+
+
+def setup(p: argparse.ArgumentParser) -> None:
+    p.add_argument("text", help="the text to explain, or - to read it from standard input")
+    p.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    p.add_argument("--no-color", action="store_true", help="mark evidence with [brackets] instead of colour")
+    add_model_options(p)
