@@ -39,7 +39,7 @@ KEYWORDS = re.compile(
 def realistic_stream(repeat: int = 4) -> list[str]:
     import pandas as pd
 
-    from reviewbait.corpus import load_corpus, load_split
+    from reviewbait.training.corpus import load_corpus, load_split
 
     if not SMS.exists():
         sys.exit(f"missing {SMS}: the benchmark needs the SMS Spam Collection in ../shared/corpora")

@@ -41,7 +41,7 @@ def _sms_texts() -> list[str]:
 
 
 def _solicitations() -> list[str]:
-    from reviewbait.corpus import CorpusError, load_corpus, load_split
+    from reviewbait.training.corpus import CorpusError, load_corpus, load_split
 
     corpus = load_corpus()
     try:

@@ -35,10 +35,10 @@ def main() -> int:
     args = parser.parse_args()
 
     from rateloop_rows import HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES, user_frame
-    from reviewbait.corpus import load_corpus
     from reviewbait.detector import Detector
-    from reviewbait.retrain import train_user_model
-    from reviewbait.train import SEED, fit_model
+    from reviewbait.training.corpus import load_corpus
+    from reviewbait.training.retrain import train_user_model
+    from reviewbait.training.train import SEED, fit_model
 
     corpus = load_corpus()
     rows: list[dict[str, float]] = []

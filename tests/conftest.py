@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from reviewbait.artifact import save_model
-from reviewbait.corpus import load_corpus
 from reviewbait.detector import Detector
+from reviewbait.training.corpus import load_corpus
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -16,7 +16,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small model fitted on a stratified sample of the corpus, saved with its manifest."""
-    from reviewbait.train import fit_model
+    from reviewbait.training.train import fit_model
 
     corpus = load_corpus()
     # shuffle, then the first 45 of each group (pandas 3's groupby.apply drops the group columns)

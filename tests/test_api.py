@@ -14,8 +14,8 @@ import pytest
 
 from api_live import LiveServer, expected
 from reviewbait.api import Settings, create_app, get_detector
-from reviewbait.corpus import load_corpus
 from reviewbait.detector import Detector
+from reviewbait.training.corpus import load_corpus
 
 PROBLEM = "application/problem+json"
 SOLICIT = "Leave us 5 stars ⭐ and get a FREE phone case! DM me a screenshot of your review 🎁"

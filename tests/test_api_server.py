@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, settings
 
 from api_live import LiveServer, expected
 from reviewbait.api import Settings, create_app, serve
-from reviewbait.corpus import load_corpus
 from reviewbait.detector import Detector
+from reviewbait.training.corpus import load_corpus
 
 KEY = "s3cret-key-9f8e"
 ORIGIN = "https://moderation.example"

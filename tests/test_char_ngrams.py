@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
-from reviewbait.corpus import load_corpus
 from reviewbait.text.char_ngrams import CharNgramCounter
+from reviewbait.training.corpus import load_corpus
 
 # letters the vocabulary knows, letters it does not, and every kind of white space
 _ALPHABET = st.sampled_from([*list("abcdeé5 $⭐好評\t\n\xa0\u2003xyzQ\x00"), "\u3000"])

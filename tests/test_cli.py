@@ -8,7 +8,8 @@ import sys
 import pytest
 
 import reviewbait
-from reviewbait import cli, corpus
+from reviewbait import cli
+from reviewbait.training import corpus
 
 
 def test_python_dash_m_runs_the_command_line(tmp_path) -> None:

@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reviewbait import cli, retrain
+from reviewbait import cli
 from reviewbait.batch import Summary
 from reviewbait.detector import Detector
+from reviewbait.training import retrain
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "posts_export.csv"
@@ -147,7 +148,7 @@ def test_the_summary_rate_leaves_start_up_out() -> None:
 
 def test_tables_refuse_a_stray_quote_with_its_line(tmp_path: Path) -> None:
     """triage, evaluate and train read files through pandas, which merges rows after a stray quote."""
-    from reviewbait.tables import TableError, read_table
+    from reviewbait.io.tables import TableError, read_table
 
     path = tmp_path / "rows.csv"
     path.write_text('id,text\n1,"Loved it,3\n2,plain\n3,"a review for a gift card"\n4,x\n', encoding="utf-8")

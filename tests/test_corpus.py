@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reviewbait.corpus import (
+from reviewbait.training.corpus import (
     NEAR_DUPLICATE_THRESHOLD,
     NEGATIVE_CATEGORIES,
     POSITIVE_CATEGORIES,
@@ -99,7 +99,7 @@ def test_retired_insert_card_category_is_rejected_with_what_to_use(corpus: pd.Da
 
 
 def test_user_labels_with_the_retired_category_are_mapped_with_one_line() -> None:
-    from reviewbait.corpus import map_retired_categories
+    from reviewbait.training.corpus import map_retired_categories
 
     categories = pd.Series(["insert_card", "contest", " insert_card", "promo"])
     mapped, note = map_retired_categories(categories, "old.csv")
@@ -127,7 +127,7 @@ B = "we refund your order in full after your amazon review is live"
 
 
 def test_extend_split_keeps_every_row_and_follows_near_duplicates() -> None:
-    from reviewbait.corpus import extend_split
+    from reviewbait.training.corpus import extend_split
 
     previous = pd.DataFrame({"id": ["a", "b"], "group": [0, 1], "split": ["train", "test"]})
     others = [(f"new{i:02d}", f"completely unrelated note number {i} about {w}") for i, w in enumerate("abcdefghij")]
@@ -142,7 +142,7 @@ def test_extend_split_keeps_every_row_and_follows_near_duplicates() -> None:
 
 
 def test_extend_split_refuses_a_row_that_bridges_train_and_test() -> None:
-    from reviewbait.corpus import extend_split
+    from reviewbait.training.corpus import extend_split
 
     previous = pd.DataFrame({"id": ["a", "b"], "group": [0, 1], "split": ["train", "test"]})
     with pytest.raises(CorpusError, match="join train and test"):

@@ -155,9 +155,9 @@ def test_kind_prefilter_never_hides_a_cue() -> None:
     """Scanning only the kinds the RE2 set reports finds exactly what scanning every kind finds."""
     import numpy as np
 
-    from reviewbait.augment import obfuscate
-    from reviewbait.corpus import load_corpus
     from reviewbait.text.cues import _finder
+    from reviewbait.training.augment import obfuscate
+    from reviewbait.training.corpus import load_corpus
 
     finder = _finder()
     texts = load_corpus()["text"].tolist()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from rateloop_rows import user_frame
-from reviewbait.corpus import COLUMNS, load_corpus, load_split
+from reviewbait.training.corpus import COLUMNS, load_corpus, load_split
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "evaluate.md"

@@ -57,7 +57,7 @@ def _main_with(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> int:
 
 
 def test_a_project_error_is_bad_input_in_one_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    from reviewbait.corpus import CorpusError
+    from reviewbait.training.corpus import CorpusError
 
     code = _main_with(monkeypatch, CorpusError("data/rows/x.csv: label is not 0 or 1"))
     err = capsys.readouterr().err

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reviewbait.augment import obfuscate
-from reviewbait.corpus import load_corpus
 from reviewbait.text.gate import candidate_mask
+from reviewbait.training.augment import obfuscate
+from reviewbait.training.corpus import load_corpus
 
 SMS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "sms_spam" / "sms_spam.csv"
 

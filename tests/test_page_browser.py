@@ -22,7 +22,7 @@ from api_live import LiveServer
 from reviewbait.api import Settings, create_app
 from reviewbait.batch import ScoreOptions, score_file
 from reviewbait.detector import Detector
-from reviewbait.retrain import load_user_rows
+from reviewbait.training.retrain import load_user_rows
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from reviewbait import Detector
 from reviewbait.artifact import load_model
 from reviewbait.model import OfferRule
-from reviewbait.real_text import find_real_corpora, load_real_negatives
 from reviewbait.text.cues import LEXICON, find_cues, states_offer
 from reviewbait.text.gate import candidate_mask
 from reviewbait.text.normalize import normalize
+from reviewbait.training.real_text import find_real_corpora, load_real_negatives
 
 # Texts the released 0.2 model scored above `balanced` (issue: "Real text"), each ordinary.
 ORDINARY_FROM_THE_ISSUE = [

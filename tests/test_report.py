@@ -19,10 +19,10 @@ from sklearn.metrics import (
 )
 
 from reviewbait import cli
-from reviewbait.corpus import load_corpus
 from reviewbait.detector import Detector
-from reviewbait.evaluation import calibration_table, threshold_table
-from reviewbait.report import evaluate_file, parse_labels, render_markdown
+from reviewbait.training.corpus import load_corpus
+from reviewbait.training.evaluate import evaluate_file, parse_labels, render_markdown
+from reviewbait.training.metrics import calibration_table, threshold_table
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -12,10 +12,10 @@ import pytest
 
 from rateloop_rows import HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES, user_frame
 from reviewbait import cli
-from reviewbait.card import render_card
-from reviewbait.corpus import COLUMNS, load_corpus
 from reviewbait.detector import Detector
-from reviewbait.retrain import UserDataError, load_user_rows, merge_with_base, train_user_model
+from reviewbait.training.card import render_card
+from reviewbait.training.corpus import COLUMNS, load_corpus
+from reviewbait.training.retrain import UserDataError, load_user_rows, merge_with_base, train_user_model
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "src" / "reviewbait" / "models"

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reviewbait.augment import augment_frame, obfuscate
-from reviewbait.corpus import load_corpus
-from reviewbait.evaluation import choose_thresholds
-from reviewbait.train import fit_model
+from reviewbait.training.augment import augment_frame, obfuscate
+from reviewbait.training.corpus import load_corpus
+from reviewbait.training.metrics import choose_thresholds
+from reviewbait.training.train import fit_model
 
 PROBES = ["Leave 5 stars, get a refund via PayPal", "Thanks for the lovely stay!", "好评返现", "r3v1ew = fr33 g1ft"]
 
@@ -65,7 +65,7 @@ def test_augmented_rows_are_marked_and_disguised() -> None:
 
 
 def test_incentive_metrics_count_flagged_positives_only() -> None:
-    from reviewbait.train import incentive_metrics
+    from reviewbait.training.train import incentive_metrics
 
     test = pd.DataFrame(
         {

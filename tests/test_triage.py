@@ -11,7 +11,7 @@ import pytest
 
 from reviewbait import cli
 from reviewbait.detector import Detector
-from reviewbait.triage import least_certain, triage_frame
+from reviewbait.training.triage import least_certain, triage_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "posts_export.csv"

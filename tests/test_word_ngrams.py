@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
-from reviewbait.corpus import load_corpus
 from reviewbait.text.word_ngrams import WordNgramCounter
+from reviewbait.training.corpus import load_corpus
 
 PATTERN = r"(?u)\b\w+\b|[$€£¥%→=]"
 _WORDS = st.sampled_from(

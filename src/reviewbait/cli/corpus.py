@@ -14,8 +14,8 @@ def run(args: argparse.Namespace) -> int:
     """
     import pandas as pd
 
-    from reviewbait.corpus import data_dir, extend_split, load_corpus, load_split, make_split
-    from reviewbait.datasheet import counts_markdown
+    from reviewbait.training.corpus import data_dir, extend_split, load_corpus, load_split, make_split
+    from reviewbait.training.datasheet import counts_markdown
 
     split_path = data_dir() / "split.csv"
     corpus = load_corpus()

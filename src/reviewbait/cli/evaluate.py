@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from reviewbait.cli.options import add_model_options, load_detector
-from reviewbait.report import REPORT_FORMATS, evaluate_file, write_report
-from reviewbait.tables import TableError
+from reviewbait.io.tables import TableError
+from reviewbait.training.evaluate import REPORT_FORMATS, evaluate_file, write_report
 
 
 def run(args: Any) -> int:

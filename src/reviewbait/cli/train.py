@@ -25,9 +25,9 @@ def run(args: argparse.Namespace) -> int:
     if args.data or args.no_base:
         return _train_user(args)
     from reviewbait.artifact import bundled_model_dir
-    from reviewbait.card import update_readme_metrics
-    from reviewbait.corpus import clone_root, data_dir
-    from reviewbait.train import SEED, train_and_save
+    from reviewbait.training.card import update_readme_metrics
+    from reviewbait.training.corpus import clone_root, data_dir
+    from reviewbait.training.train import SEED, train_and_save
 
     data_dir()  # a clear error, before any work, when there is no corpus
     output = Path(args.output) if args.output else bundled_model_dir()
@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
 def _train_user(args: Any) -> int:
     """`reviewbait train --data ...`: a model of the user's own rows."""
     from reviewbait.artifact import bundled_model_dir, default_model_dir
-    from reviewbait.corpus import clone_root
-    from reviewbait.retrain import DEFAULT_USER_OUTPUT, UserDataError, train_user_model
+    from reviewbait.training.corpus import clone_root
+    from reviewbait.training.retrain import DEFAULT_USER_OUTPUT, UserDataError, train_user_model
 
     if not args.data:
         raise UserDataError("--no-base needs --data FILE: the rows to train on")

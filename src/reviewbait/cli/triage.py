@@ -6,8 +6,8 @@ import sys
 from typing import Any
 
 from reviewbait.cli.options import add_model_options, load_detector
-from reviewbait.tables import TableError, read_table, write_table
-from reviewbait.triage import LABEL_COLUMNS, _threshold, triage_frame
+from reviewbait.io.tables import TableError, read_table, write_table
+from reviewbait.training.triage import LABEL_COLUMNS, _threshold, triage_frame
 
 
 def run(args: Any) -> int:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reviewbait.tables import TableError, require_columns
+from reviewbait.io.tables import TableError, require_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,7 +85,7 @@ def triage_frame(
 
 
 def _floats(values: Any, column: str, frame: pd.DataFrame) -> list[float]:
-    from reviewbait.tables import describe_rows
+    from reviewbait.io.tables import describe_rows
 
     numbers = []
     bad = np.zeros(len(values), dtype=bool)

@@ -18,14 +18,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from reviewbait.artifact import save_model
-from reviewbait.augment import augment_frame
 from reviewbait.classifier import PlattCalibratedClassifier
-from reviewbait.corpus import corpus_hash, load_corpus, load_split
-from reviewbait.evaluation import binary_metrics, breakdown, choose_thresholds
 from reviewbait.features import SolicitationFeatures
 from reviewbait.heads import CategoryHead, IncentiveHead
 from reviewbait.model import OfferRule, SolicitationModel, make_units, unit_cues
 from reviewbait.text.cues import cue_feature_names, find_cues
+from reviewbait.training.augment import augment_frame
+from reviewbait.training.corpus import corpus_hash, load_corpus, load_split
+from reviewbait.training.metrics import binary_metrics, breakdown, choose_thresholds
 
 __all__ = ["SEED", "fit_model", "incentive_metrics", "sms_false_positive_rates", "train_and_save"]
 
@@ -99,7 +99,7 @@ def fit_model(
 
     train = train.reset_index(drop=True).copy()
     if "group" not in train.columns:
-        from reviewbait.corpus import near_duplicate_groups
+        from reviewbait.training.corpus import near_duplicate_groups
 
         train["group"] = near_duplicate_groups(train["text"].tolist())
     train["augmented"] = False
@@ -125,7 +125,7 @@ def fit_model(
     # Training units: every whole text, plus the windows of negative texts, so that a window
     # cut from an ordinary long post is known to be ordinary (windows are scored in use).
     normalized = [normalize(t) for t in texts]
-    # The vocabulary and IDF come from the hand-written rows only (see reviewbait.real_text).
+    # The vocabulary and IDF come from the hand-written rows only (see reviewbait.training.real_text).
     features = SolicitationFeatures(**(feature_params or {})).fit_normalized(normalized[:written])
     units = make_units(normalized)
     whole = np.array([span == (0, len(normalized[o].text)) for span, o in zip(units.span, units.owner, strict=True)])
@@ -270,7 +270,7 @@ def sms_false_positive_rates(model: SolicitationModel, thresholds: dict[str, flo
     """Flag rates on the real SMS Spam Collection, if ``../shared/corpora`` is beside the clone."""
     import pandas as pd
 
-    from reviewbait.corpus import clone_root
+    from reviewbait.training.corpus import clone_root
 
     root = clone_root()
     path = root.parent / "shared" / "corpora" / "sms_spam" / "sms_spam.csv" if root is not None else None
@@ -316,7 +316,7 @@ def real_text_metrics(model: SolicitationModel, corpora: list[Any]) -> dict[str,
 
     Both are measured only (``../shared/corpora``); empty when the corpora are absent.
     """
-    from reviewbait.real_text import dev_flag_rates, real_offer_metrics
+    from reviewbait.training.real_text import dev_flag_rates, real_offer_metrics
 
     if not corpora:
         return {}
@@ -334,10 +334,10 @@ def real_text_metrics(model: SolicitationModel, corpora: list[Any]) -> dict[str,
 def obfuscated_recall(model: SolicitationModel, test: Any, seed: int) -> dict[str, Any]:
     """Recall on the test positives and on disguised copies of them (a robustness check only).
 
-    The copies are machine-made (:func:`reviewbait.augment.obfuscate`), so they are reported
+    The copies are machine-made (:func:`reviewbait.training.augment.obfuscate`), so they are reported
     beside the metrics, never as part of them.
     """
-    from reviewbait.augment import obfuscate
+    from reviewbait.training.augment import obfuscate
 
     positives = test.loc[test["label"] == 1, "text"].tolist()
     rng = np.random.default_rng(seed)
@@ -361,8 +361,8 @@ def log(message: str) -> None:
 
 def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "reviewbait train") -> dict[str, Any]:
     """Train on the bundled corpus's train split, evaluate on its test split, write the model."""
-    from reviewbait.card import write_card
-    from reviewbait.real_text import find_real_corpora, load_real_negatives, real_corpora_dir
+    from reviewbait.training.card import write_card
+    from reviewbait.training.real_text import find_real_corpora, load_real_negatives, real_corpora_dir
 
     started = time.perf_counter()
     corpus = load_split(load_corpus())

@@ -2,7 +2,7 @@
 
 Your labeled rows are checked against the labeling guide (every problem is reported with the
 file, row and id), merged with the bundled corpus's train split unless ``--no-base``, and fitted
-with the same pipeline as the shipped model (:func:`reviewbait.train.fit_model`). The output
+with the same pipeline as the shipped model (:func:`reviewbait.training.train.fit_model`). The output
 directory holds the artifact, its manifest and a model card, so ``Detector.load(directory)``
 and ``--model directory`` use it like the bundled one.
 
@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reviewbait.corpus import (
+from reviewbait.io.tables import describe_rows, read_table
+from reviewbait.training.corpus import (
     COLUMNS,
     NEGATIVE_CATEGORIES,
     POSITIVE_CATEGORIES,
     CorpusError,
     map_retired_categories,
 )
-from reviewbait.tables import describe_rows, read_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -199,7 +199,7 @@ def merge_with_base(user: pd.DataFrame, base: pd.DataFrame | None) -> MergedRows
 
 
 def _bundled_train_split() -> pd.DataFrame:
-    from reviewbait.corpus import load_corpus, load_split
+    from reviewbait.training.corpus import load_corpus, load_split
 
     corpus = load_split(load_corpus())
     return corpus[corpus["split"] == "train"].reset_index(drop=True)
@@ -253,9 +253,9 @@ def train_user_model(
     duplicates and overlaps that were resolved.
     """
     from reviewbait.artifact import save_model
-    from reviewbait.card import write_card
-    from reviewbait.corpus import corpus_hash, near_duplicate_groups
-    from reviewbait.train import SEED, fit_model, sms_false_positive_rates
+    from reviewbait.training.card import write_card
+    from reviewbait.training.corpus import corpus_hash, near_duplicate_groups
+    from reviewbait.training.train import SEED, fit_model, sms_false_positive_rates
 
     started = time.perf_counter()
     seed = SEED if seed is None else seed

@@ -125,7 +125,7 @@ def clone_root() -> Path | None:
     The labeled corpus (``data/``) is not package data: an installed wheel ships the model
     only, and training on the corpus is done in a clone.
     """
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # src/reviewbait (this module is in training/)
     root = package.parents[1]
     if package.parent.name == "src" and (root / "pyproject.toml").is_file() and (root / "data").is_dir():
         return root

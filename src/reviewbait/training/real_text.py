@@ -8,7 +8,7 @@ repository or the model: the manifest records which files were read, with their 
 
 Only rows that pass the gate are kept for training: the others are scored 0 without the
 model, so they could teach it nothing it uses. The model's vocabulary is fitted on the
-hand-written corpus alone (see :func:`reviewbait.train.fit_model`), so real text can only
+hand-written corpus alone (see :func:`reviewbait.training.train.fit_model`), so real text can only
 move the weights of words the corpus has, never add "sounds like real text" as a feature.
 """
 
@@ -67,7 +67,7 @@ def real_corpora_dir() -> Path | None:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env) if Path(env).is_dir() else None
-    from reviewbait.corpus import clone_root
+    from reviewbait.training.corpus import clone_root
 
     root = clone_root()
     candidates = [root.parent / "shared" / "corpora" / "real"] if root is not None else []

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reviewbait.corpus import map_retired_categories
-from reviewbait.tables import TableError, describe_rows, read_table, require_columns
+from reviewbait.io.tables import TableError, describe_rows, read_table, require_columns
+from reviewbait.training.corpus import map_retired_categories
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,7 +91,7 @@ def evaluate_frame(
     """Score ``frame[text_column]`` and measure it against ``frame[label_column]``."""
     import pandas as pd
 
-    from reviewbait.evaluation import binary_metrics, breakdown, calibration_table, threshold_table
+    from reviewbait.training.metrics import binary_metrics, breakdown, calibration_table, threshold_table
 
     require_columns(
         frame,
@@ -266,7 +266,7 @@ def pr_curve_png(y: np.ndarray, p: np.ndarray, marks: dict[str, float]) -> bytes
     """The precision-recall curve, with the operating points marked."""
     from sklearn.metrics import precision_recall_curve
 
-    from reviewbait.evaluation import binary_metrics
+    from reviewbait.training.metrics import binary_metrics
 
     figure = _figure(6.0, 4.5)
     axes = figure.add_subplot()
@@ -288,7 +288,7 @@ def pr_curve_png(y: np.ndarray, p: np.ndarray, marks: dict[str, float]) -> bytes
 
 def calibration_png(y: np.ndarray, p: np.ndarray, bins: int = 10) -> bytes:
     """Reliability diagram (predicted vs observed rate per bin) above a histogram of the scores."""
-    from reviewbait.evaluation import calibration_table
+    from reviewbait.training.metrics import calibration_table
 
     table = calibration_table(y, p, bins)
     figure = _figure(6.0, 5.5)
