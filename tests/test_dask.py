@@ -21,6 +21,7 @@ distributed = pytest.importorskip(
 from reviewbait import dask as rdask  # noqa: E402
 from reviewbait.cli.score import run_dask  # noqa: E402
 from reviewbait.detector import Detector  # noqa: E402
+from reviewbait.io import dask as io_dask  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "posts_export.csv"
@@ -107,7 +108,7 @@ def test_cluster_output_equals_local_scoring(
     _assert_same_scores(_read_output(tmp_path / "scored", fmt), expected)
     # the model was loaded by the workers themselves, once per process, from its path
     key = (str(tiny_model_dir.resolve()), False)
-    loaded = list(client.run(rdask._loaded_models).values())
+    loaded = list(client.run(io_dask._loaded_models).values())
     assert key in [m for models in loaded for m in models] and all(models in ([], [key]) for models in loaded)
 
 
