@@ -19,7 +19,7 @@ import pytest
 from api_live import LiveServer
 from reviewbait.api import Settings, create_app
 from reviewbait.batch import ScoreOptions, score_file
-from reviewbait.page import CHUNK_ROWS, guess_language
+from reviewbait.api.page import CHUNK_ROWS, guess_language
 
 KEY = "page-key-4e1d"
 LIMIT = 256 * 1024

@@ -32,7 +32,9 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
-from reviewbait.api import UPLOAD_PREFIX, DetectorDep, ProblemError, SettingsDep
+from reviewbait.api.deps import DetectorDep, SettingsDep
+from reviewbait.api.problems import ProblemError
+from reviewbait.api.settings import UPLOAD_PREFIX
 from reviewbait.columns import SCORE_COLUMNS
 from reviewbait.errors import BatchError
 from reviewbait.io.formats import default_output, format_of
