@@ -1,10 +1,4 @@
-"""German: cue fragments per kind, and examples.
-
-Data only, composed by :mod:`reviewbait.lexicon`; the logic is in :mod:`reviewbait.text.cues`.
-See the package docstring for how fragments are written and how to add a language.
-"""
-
-from __future__ import annotations
+"""German: cue fragments per kind, and example sentences (data only; see :mod:`reviewbait.lexicon`)."""
 
 CUES: dict[str, tuple[str, ...]] = {
     "incentive": (
@@ -160,7 +154,6 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# kind → sentences with a cue of that kind in this language (tests/lexicon/ runs each one)
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "incentive": ("Schreib eine Bewertung und erhalte einen Gutschein", "Bewertung schreiben, Geld zurück"),
     "review": ("Bitte hinterlasse eine Bewertung",),

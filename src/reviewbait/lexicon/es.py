@@ -1,10 +1,4 @@
-"""Spanish: cue fragments per kind, and examples.
-
-Data only, composed by :mod:`reviewbait.lexicon`; the logic is in :mod:`reviewbait.text.cues`.
-See the package docstring for how fragments are written and how to add a language.
-"""
-
-from __future__ import annotations
+"""Spanish: cue fragments per kind, and example sentences (data only; see :mod:`reviewbait.lexicon`)."""
 
 CUES: dict[str, tuple[str, ...]] = {
     "incentive": (
@@ -161,7 +155,6 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# kind → sentences with a cue of that kind in this language (tests/lexicon/ runs each one)
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "incentive": ("Deja una reseña y te regalamos un café", "Escribe tu reseña y recibe un reembolso"),
     "review": ("Deja tu reseña en nuestra página",),

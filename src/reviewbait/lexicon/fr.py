@@ -1,10 +1,4 @@
-"""French: cue fragments per kind, and examples.
-
-Data only, composed by :mod:`reviewbait.lexicon`; the logic is in :mod:`reviewbait.text.cues`.
-See the package docstring for how fragments are written and how to add a language.
-"""
-
-from __future__ import annotations
+"""French: cue fragments per kind, and example sentences (data only; see :mod:`reviewbait.lexicon`)."""
 
 CUES: dict[str, tuple[str, ...]] = {
     "incentive": (
@@ -130,7 +124,6 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# kind → sentences with a cue of that kind in this language (tests/lexicon/ runs each one)
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "incentive": ("Laissez un avis et recevez un cadeau", "Un avis contre un remboursement"),
     "review": ("Laissez-nous un avis sur la page",),

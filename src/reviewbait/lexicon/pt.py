@@ -1,10 +1,4 @@
-"""Portuguese: cue fragments per kind, and examples.
-
-Data only, composed by :mod:`reviewbait.lexicon`; the logic is in :mod:`reviewbait.text.cues`.
-See the package docstring for how fragments are written and how to add a language.
-"""
-
-from __future__ import annotations
+"""Portuguese: cue fragments per kind, and example sentences (data only; see :mod:`reviewbait.lexicon`)."""
 
 CUES: dict[str, tuple[str, ...]] = {
     "incentive": (
@@ -142,7 +136,6 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# kind → sentences with a cue of that kind in this language (tests/lexicon/ runs each one)
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "incentive": ("Deixe sua avaliação e ganhe um brinde", "Faça uma avaliação e ganhe um vale-presente"),
     "review": ("Deixe sua avaliação na loja",),

@@ -1,10 +1,4 @@
-"""Chinese: cue fragments per kind, and examples.
-
-Data only, composed by :mod:`reviewbait.lexicon`; the logic is in :mod:`reviewbait.text.cues`.
-See the package docstring for how fragments are written and how to add a language.
-"""
-
-from __future__ import annotations
+"""Chinese: cue fragments per kind, and example sentences (data only; see :mod:`reviewbait.lexicon`)."""
 
 CUES: dict[str, tuple[str, ...]] = {
     "incentive": (
@@ -167,7 +161,6 @@ CUES: dict[str, tuple[str, ...]] = {
     "disclosure": (r"免费试用", r"商家赠送", r"真实评价", r"客观评价"),
 }
 
-# kind → sentences with a cue of that kind in this language (tests/lexicon/ runs each one)
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "incentive": ("好评返现五元", "评价后送小礼品"),
     "review": ("请给我们写个评价",),
