@@ -36,6 +36,7 @@ from reviewbait.api.deps import DetectorDep, SettingsDep
 from reviewbait.api.problems import ProblemError
 from reviewbait.api.settings import UPLOAD_PREFIX
 from reviewbait.columns import SCORE_COLUMNS
+from reviewbait.detector import parse_threshold
 from reviewbait.errors import BatchError
 from reviewbait.io.formats import default_output, format_of
 from reviewbait.io.readers import cell_text, choose_text_column, chunk_values, open_input
@@ -143,15 +144,6 @@ async def _receive(request: Request, name: str, limit: int) -> tuple[Path, Path]
         shutil.rmtree(directory, ignore_errors=True)
         raise
     return directory, path
-
-
-def _threshold(raw: str | None, default: str | float) -> str | float:
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        return raw
 
 
 @files.post("/inspect")
@@ -262,8 +254,8 @@ async def score(
     ``{"event": "error", "detail"}``. A problem found before the first chunk is scored is an
     ordinary 422 problem instead.
     """
-    cut = _threshold(threshold, settings.threshold)
     try:
+        cut = parse_threshold(threshold) if threshold else settings.threshold
         detector.resolve_threshold(cut)
     except ValueError as exc:
         raise ProblemError(422, f"threshold: {exc}") from None

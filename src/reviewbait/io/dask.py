@@ -16,7 +16,6 @@ Needs the ``dask`` extra: ``pip install "reviewbait[dask]"``.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from pathlib import Path
@@ -32,7 +31,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError("reviewbait.dask needs the optional Dask dependencies: pip install 'reviewbait[dask]'") from exc
 
 
-from reviewbait.detector import Detector
+from reviewbait.detector import Detector, parse_threshold
 from reviewbait.errors import BatchError, ColumnNotFoundError, InputError
 
 __all__ = ["ADDED_DTYPES", "DaskInputError", "score"]
@@ -104,20 +103,6 @@ def _model_key(model: str | os.PathLike[str] | None) -> str | None:
     return str(path.resolve()) if path.exists() else str(model)
 
 
-def _check_threshold(threshold: str | float) -> None:
-    """Numbers are checked here; operating point names are resolved by the workers' model."""
-    if isinstance(threshold, bool) or not isinstance(threshold, str | int | float):
-        raise InputError(f"threshold must be an operating point name or a number in [0, 1], got {threshold!r}")
-    value: float | None = None
-    if isinstance(threshold, str):
-        with contextlib.suppress(ValueError):
-            value = float(threshold)
-    else:
-        value = float(threshold)
-    if value is not None and not 0.0 <= value <= 1.0:
-        raise InputError(f"threshold must be an operating point name or a number in [0, 1], got {threshold!r}")
-
-
 def score(
     ddf: dd.DataFrame,
     text_column: str,
@@ -142,7 +127,7 @@ def score(
     clash = [f"{prefix}{key}" for key in ADDED_DTYPES if f"{prefix}{key}" in ddf.columns]
     if clash:
         raise InputError(f"columns {clash} already exist in the input; choose another prefix")
-    _check_threshold(threshold)
+    parse_threshold(threshold)  # numbers checked here; names are resolved by the workers' model
     meta = ddf._meta.copy()
     for key, dtype in ADDED_DTYPES.items():
         meta[f"{prefix}{key}"] = pd.Series(index=meta.index, dtype=dtype)

@@ -102,17 +102,13 @@ def _floats(values: Any, column: str, frame: pd.DataFrame) -> list[float]:
 
 def _threshold(value: str, model: str | None) -> float:
     """A number, or an operating point read from the model's manifest (no unpickling needed)."""
-    try:
-        number = float(value)
-    except ValueError:
-        from reviewbait.artifact import default_model_dir, read_manifest
+    from reviewbait.detector import parse_threshold
 
-        directory = Path(model) if model else default_model_dir()
-        points = read_manifest(directory if directory.is_dir() else directory.parent).get("thresholds", {})
-        if value not in points:
-            names = ", ".join(sorted(points)) or "none recorded"
-            raise TableError(f"unknown operating point {value!r} for the model at {directory} ({names})") from None
-        return float(points[value])
-    if not 0.0 <= number <= 1.0:
-        raise TableError(f"--threshold must be an operating point name or a number in [0, 1], got {value}")
-    return number
+    parsed = parse_threshold(value)
+    if isinstance(parsed, float):
+        return parsed
+    from reviewbait.artifact import default_model_dir, read_manifest
+
+    directory = Path(model) if model else default_model_dir()
+    points = read_manifest(directory if directory.is_dir() else directory.parent).get("thresholds", {})
+    return float(parse_threshold(value, points))
