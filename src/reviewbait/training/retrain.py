@@ -252,10 +252,8 @@ def train_user_model(
     Returns the manifest written beside the artifact; ``manifest["notes"]`` lists the
     duplicates and overlaps that were resolved.
     """
-    from reviewbait.artifact import save_model
-    from reviewbait.training.card import write_card
     from reviewbait.training.corpus import corpus_hash, near_duplicate_groups
-    from reviewbait.training.train import SEED, fit_model, sms_false_positive_rates
+    from reviewbait.training.train import SEED, build_manifest, fit_model, save_with_card, sms_false_positive_rates
 
     started = time.perf_counter()
     seed = SEED if seed is None else seed
@@ -286,33 +284,29 @@ def train_user_model(
             frame, seed=seed, augment=augment, cv_folds=folds, feature_params=feature_params, offer_rule=None
         )
     data_hash = hashlib.sha256((_files_sha256(paths) + (corpus_hash() if base is True else "")).encode()).hexdigest()
-    manifest = {
-        "kind": "user",
-        "model_version": time.strftime("%Y.%m.%d"),
-        "seed": seed,
-        "data_sha256": data_hash,
-        "data": {
-            "user_files": [Path(p).name for p in paths],
-            "user_rows": merged.user_rows,
-            "base": base_name,
-            "base_rows": merged.base_rows,
-            "train_rows": report["train_rows"],
-            "augmented_train_rows": report["augmented_rows"],
-            "positives": int(frame["label"].sum()),
-        },
-        "notes": notes,
-        "thresholds": model.thresholds,
-        "threshold_choice": (
-            f"chosen on grouped {folds}-fold out-of-fold scores of the training rows: balanced = best F1, "
-            "precise = highest recall with precision >= 0.97"
-        ),
-        "metrics": {
-            "train_cv": report["cv"],
-            "sms_spam_collection": sms_false_positive_rates(model, model.thresholds) if measure_sms else None,
-        },
-        "command": command,
-        "training_seconds": round(time.perf_counter() - started, 1),
+    data = {
+        "user_files": [Path(p).name for p in paths],
+        "user_rows": merged.user_rows,
+        "base": base_name,
+        "base_rows": merged.base_rows,
+        "train_rows": report["train_rows"],
+        "augmented_train_rows": report["augmented_rows"],
+        "positives": int(frame["label"].sum()),
     }
-    manifest = save_model(model, output, manifest)
-    write_card(Path(output), manifest)
-    return manifest
+    metrics = {
+        "train_cv": report["cv"],
+        "sms_spam_collection": sms_false_positive_rates(model, model.thresholds) if measure_sms else None,
+    }
+    manifest = build_manifest(
+        model,
+        kind="user",
+        seed=seed,
+        data_sha256=data_hash,
+        data=data,
+        extra={"notes": notes},
+        scores=f"grouped {folds}-fold out-of-fold scores of the training rows",
+        metrics=metrics,
+        command=command,
+        started=started,
+    )
+    return save_with_card(model, Path(output), manifest)

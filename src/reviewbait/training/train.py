@@ -361,7 +361,6 @@ def log(message: str) -> None:
 
 def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "reviewbait train") -> dict[str, Any]:
     """Train on the bundled corpus's train split, evaluate on its test split, write the model."""
-    from reviewbait.training.card import write_card
     from reviewbait.training.real_text import find_real_corpora, load_real_negatives, real_corpora_dir
 
     started = time.perf_counter()
@@ -395,31 +394,72 @@ def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "revi
         **real_text_metrics(model, real_corpora),
         "obfuscated_test_positives": obfuscated_recall(model, test, seed),
     }
-    manifest = {
-        "model_version": time.strftime("%Y.%m.%d"),
-        "seed": seed,
-        "data_sha256": corpus_hash(),
-        "data": {
-            "train_rows": report["train_rows"],
-            "augmented_train_rows": report["augmented_rows"],
-            "real_negative_rows": report["real_negative_rows"],
-            "test_rows": len(test),
-        },
+    extra = {
         "offer_rule": dataclasses.asdict(model.offer_rule) if model.offer_rule else None,
         "real_text": {
             "directory": str(real_corpora_dir()) if real_corpora else None,
             "weight": REAL_WEIGHT if real_corpora else None,
             "files": real_files,
         },
+    }
+    data = {
+        "train_rows": report["train_rows"],
+        "augmented_train_rows": report["augmented_rows"],
+        "real_negative_rows": report["real_negative_rows"],
+        "test_rows": len(test),
+    }
+    manifest = build_manifest(
+        model,
+        seed=seed,
+        data_sha256=corpus_hash(),
+        data=data,
+        extra=extra,
+        scores="grouped 5-fold out-of-fold scores of the train split",
+        metrics=metrics,
+        command=command,
+        started=started,
+    )
+    return save_with_card(model, Path(output), manifest)
+
+
+def build_manifest(
+    model: SolicitationModel,
+    *,
+    seed: int | None,
+    data_sha256: str,
+    data: dict[str, Any],
+    scores: str,
+    metrics: dict[str, Any],
+    command: str,
+    started: float,
+    extra: dict[str, Any] | None = None,
+    kind: str | None = None,
+) -> dict[str, Any]:
+    """The manifest of a trained model, for the bundled and for users' models alike (one place,
+    so they cannot drift); :func:`reviewbait.artifact.save_model` adds checksums and versions.
+    ``scores``: what the operating points were chosen on."""
+    return {
+        **({"kind": kind} if kind else {}),
+        "model_version": time.strftime("%Y.%m.%d"),
+        "seed": seed,
+        "data_sha256": data_sha256,
+        "data": data,
+        **(extra or {}),
         "thresholds": model.thresholds,
         "threshold_choice": (
-            "chosen on grouped 5-fold out-of-fold scores of the train split: balanced = best F1, "
+            f"chosen on {scores}: balanced = best F1, "
             f"precise = highest recall with precision >= {PRECISE_TARGET} (a margin over the promised 0.97)"
         ),
         "metrics": metrics,
         "command": command,
         "training_seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def save_with_card(model: SolicitationModel, output: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Artifact, manifest and model card, written together; returns the manifest as saved."""
+    from reviewbait.training.card import write_card
+
     manifest = save_model(model, output, manifest)
-    write_card(Path(output), manifest)
+    write_card(output, manifest)
     return manifest
