@@ -187,17 +187,18 @@ class Detector:
         verdicts = []
         for position, probability in enumerate(probabilities.tolist()):
             flagged = probability >= cut and probability > 0.0
-            normalized = details["normalized"].get(position)
+            record = details.get(position)
             evidence: tuple[Evidence, ...] = ()
-            if normalized is not None:
-                evidence = _evidence(details["cues"][position], details["best_span"][position])
+            if record is not None:
+                evidence = _evidence(record.cues, record.best_span)
+            heads = record if flagged and record is not None else None
             verdicts.append(
                 Verdict(
                     probability=probability,
                     is_solicitation=flagged,
-                    category=details["category"].get(position) if flagged else None,
-                    incentive_type=details["incentive"].get(position) if flagged else None,
-                    sentiment_conditioned=bool(details["sentiment"].get(position, False)) if flagged else False,
+                    category=heads.category if heads else None,
+                    incentive_type=heads.incentive if heads else None,
+                    sentiment_conditioned=bool(heads.sentiment) if heads else False,
                     evidence=evidence,
                     threshold=cut,
                 )
@@ -261,11 +262,12 @@ class Detector:
         sentiment = np.zeros(len(texts), dtype=np.int8)
         summary = [""] * len(texts)
         for i in np.flatnonzero(flag).tolist():
-            category[i] = details["category"][i]
-            incentive[i] = details["incentive"].get(i) or ""
-            sentiment[i] = int(details["sentiment"][i])
+            record = details[i]
+            category[i] = record.category or ""
+            incentive[i] = record.incentive or ""
+            sentiment[i] = int(bool(record.sentiment))
             if evidence:
-                summary[i] = summarize_evidence(_evidence(details["cues"][i], details["best_span"][i]))
+                summary[i] = summarize_evidence(_evidence(record.cues, record.best_span))
         return {
             "probability": np.round(probability, 6),
             "flag": flag,

@@ -25,7 +25,7 @@ from reviewbait.text.cues import ACT_KINDS, Cue, find_cues
 from reviewbait.text.gate import candidate_mask
 from reviewbait.text.normalize import NormalizedText, normalize
 
-__all__ = ["OfferRule", "SolicitationModel", "Units", "make_units", "unit_cues"]
+__all__ = ["OfferRule", "SolicitationModel", "TextDetails", "Units", "make_units", "unit_cues"]
 
 WINDOW_CHARS = 360
 WINDOW_STRIDE = 180
@@ -127,6 +127,20 @@ class OfferRule:
 _WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{1,2}|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
 
 
+@dataclass(frozen=True, slots=True)
+class TextDetails:
+    """What produced one text's probability, for a text that passed the gate: the record the
+    model hands the detector. The heads' outputs are set only for texts scored at least
+    ``heads_from`` (a category is only reported for flagged texts)."""
+
+    normalized: NormalizedText
+    cues: list[Cue]  # of the whole text
+    best_span: tuple[int, int]  # normalized span of the best unit
+    category: str | None = None
+    incentive: str | None = None
+    sentiment: bool | None = None
+
+
 @dataclass
 class SolicitationModel:
     """Everything the detector needs, pickled as one artifact.
@@ -154,8 +168,9 @@ class SolicitationModel:
 
     def score(
         self, texts: Sequence[str], *, with_details: bool = False, heads_from: float = 0.0
-    ) -> tuple[np.ndarray, dict[str, Any]]:
-        """Probabilities for ``texts`` (all str), and, on request, what produced each one.
+    ) -> tuple[np.ndarray, dict[int, TextDetails]]:
+        """Probabilities for ``texts`` (all str), and, on request, what produced each one
+        (position → :class:`TextDetails`, for the texts that passed the gate).
 
         Details, for the texts that passed the gate: ``normalized`` (position → NormalizedText),
         ``cues`` (position → the cues of the whole text),
@@ -175,10 +190,10 @@ class SolicitationModel:
             "sentiment": {},
         }
         if n == 0:
-            return probabilities, details
+            return probabilities, {}
         candidates = np.flatnonzero(candidate_mask(list(texts)))
         if candidates.size == 0:
-            return probabilities, details
+            return probabilities, {}
         normalized = [normalize(texts[i]) for i in candidates.tolist()]
         cues = [find_cues(text) for text in normalized]
         units = make_units(normalized, candidates.tolist())
@@ -224,4 +239,15 @@ class SolicitationModel:
                     details["category"][position] = str(categories[k])
                     details["incentive"][position] = None if incentives[k] is None else str(incentives[k])
                     details["sentiment"][position] = bool(sentiment[k])
-        return probabilities, details
+        records = {
+            position: TextDetails(
+                normalized=details["normalized"][position],
+                cues=details["cues"][position],
+                best_span=details["best_span"][position],
+                category=details["category"].get(position),
+                incentive=details["incentive"].get(position),
+                sentiment=details["sentiment"].get(position),
+            )
+            for position in details["normalized"]
+        }
+        return probabilities, records

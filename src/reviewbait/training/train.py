@@ -379,8 +379,9 @@ def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "revi
         )
     model, report = fit_model(train, seed=seed, negatives=negatives)
     p_test, details = model.score(test["text"].tolist(), with_details=True)
-    predicted_category = np.array([details["category"].get(i, "") for i in range(len(test))], dtype=object)
-    predicted_incentive = np.array([details["incentive"].get(i) or "" for i in range(len(test))], dtype=object)
+    heads = [(details[i].category, details[i].incentive) if i in details else (None, None) for i in range(len(test))]
+    predicted_category = np.array([category or "" for category, _ in heads], dtype=object)
+    predicted_incentive = np.array([incentive or "" for _, incentive in heads], dtype=object)
     metrics = {
         "test": {name: breakdown(test, p_test, t, predicted_category) for name, t in model.thresholds.items()},
         "heads": _category_head_metrics(model, test),
