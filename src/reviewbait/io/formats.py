@@ -8,6 +8,8 @@ from pathlib import Path
 from reviewbait.errors import BatchError
 
 FORMATS = ("csv", "tsv", "csv.gz", "tsv.gz", "jsonl", "jsonl.gz", "parquet")
+# The one table of file name extensions, for every command, the page, Dask and read_table.
+# To add a format: a row here, a reader in readers.py and a writer in writers.py.
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _EXTENSIONS.update({".parquet": "parquet", ".pq": "parquet"})
 

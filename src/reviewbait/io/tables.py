@@ -11,20 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewbait.errors import ReviewbaitError
+from reviewbait.io.formats import format_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TABLE_FORMATS", "TableError", "describe_rows", "read_table", "require_columns", "write_table"]
-
-TABLE_FORMATS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".parquet": "parquet",
-}
+__all__ = ["TableError", "describe_rows", "read_table", "require_columns", "write_table"]
 
 
 class TableError(ReviewbaitError, ValueError):
@@ -32,10 +24,9 @@ class TableError(ReviewbaitError, ValueError):
 
 
 def _format(path: Path) -> str:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    return TABLE_FORMATS.get(suffixes[-1] if suffixes else "", "csv")
+    """The base format (csv, tsv, jsonl, parquet) from the one format table; CSV when the name says none."""
+    fmt = format_of(str(path))
+    return fmt.base if fmt is not None else "csv"
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
