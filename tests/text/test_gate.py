@@ -12,7 +12,7 @@ from reviewbait.text.gate import candidate_mask
 from reviewbait.training.augment import obfuscate
 from reviewbait.training.corpus import load_corpus
 
-SMS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "sms_spam" / "sms_spam.csv"
+SMS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "sms_spam" / "sms_spam.csv"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 
 from reviewbait import cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "posts_export.csv"
 SOLICITATION = "Leave us a 5 star review on Amazon and get a free gift card! DM me your screenshot"
 

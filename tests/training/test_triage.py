@@ -13,7 +13,7 @@ from reviewbait import cli
 from reviewbait.detector import Detector
 from reviewbait.training.triage import least_certain, triage_frame
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "posts_export.csv"
 
 

@@ -20,7 +20,7 @@ from reviewbait.batch import Summary
 from reviewbait.detector import Detector
 from reviewbait.training import retrain
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "posts_export.csv"
 SCRIPT = str(Path(sys.executable).with_name("reviewbait"))
 

@@ -18,12 +18,12 @@ import pytest
 
 from api_live import LiveServer
 from reviewbait.api import Settings, create_app
-from reviewbait.batch import ScoreOptions, score_file
 from reviewbait.api.page import CHUNK_ROWS, guess_language
+from reviewbait.batch import ScoreOptions, score_file
 
 KEY = "page-key-4e1d"
 LIMIT = 256 * 1024
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "posts_export.csv"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "posts_export.csv"
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from reviewbait.cli.score import run_dask  # noqa: E402
 from reviewbait.detector import Detector  # noqa: E402
 from reviewbait.io import dask as io_dask  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "posts_export.csv"
 ADDED = [f"reviewbait_{key}" for key in rdask.ADDED_DTYPES]
 

@@ -17,7 +17,7 @@ from reviewbait.training.card import render_card
 from reviewbait.training.corpus import COLUMNS, load_corpus
 from reviewbait.training.retrain import UserDataError, load_user_rows, merge_with_base, train_user_model
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "src" / "reviewbait" / "models"
 FAST = {"augment": False, "cv_folds": 2, "feature_params": {"max_word_features": 3000, "max_char_features": 6000}}
 

@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "posts_export.csv"
 HUAWEI = "Members only: review the Mate 10 Pro on Best Buy's website before launch for a chance to win a free phone!"
 SCRIPT_POST = (
