@@ -82,4 +82,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "platform": ("Post your review on Trustpilot", "Review us on Google Maps"),
     "contact": ("For the refund after your review, message me on WhatsApp",),
     "disclosure": ("Got this for free, here is my honest review #gifted",),
+    "exchange": ("Review swap, r4r anyone? 5 stars each",),
+    "reporting": ("The FTC fined the seller for buying fake reviews",),
 }

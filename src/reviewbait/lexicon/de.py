@@ -159,4 +159,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "review": ("Bitte hinterlasse eine Bewertung",),
     "sentiment": ("Für eine positive Bewertung gibt es einen Rabatt",),
     "removal": ("Wir erstatten den Betrag, wenn Sie die Bewertung löschen",),
+    "exchange": ("Schreib eine Bewertung, dann bekommst du einen Gutschein",),
+    "contact": ("Bewertung schreiben und dann per PN melden",),
+    "reporting": ("Laut Verbraucherzentrale ist das Kaufen von Bewertungen unzulässig",),
+    "disclosure": ("Werbung: Produkttest, meine ehrliche Bewertung",),
 }

@@ -274,4 +274,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "exchange": ("Send a screenshot of your review to claim the gift",),
     "sentiment": ("Leave a positive review and we will thank you",),
     "removal": ("We will refund you if you delete your review",),
+    "contact": ("Leave a review and dm me for the refund",),
+    "reporting": ("The company was sued for paying for fake reviews",),
+    "disclosure": ("I received this product free, but opinions are my own in this review",),
 }

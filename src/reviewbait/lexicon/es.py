@@ -160,4 +160,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "review": ("Deja tu reseña en nuestra página",),
     "sentiment": ("Déjanos una reseña positiva y te damos un descuento",),
     "removal": ("Te devolvemos el dinero si borras la reseña",),
+    "exchange": ("Deja tu reseña y recibe un regalo",),
+    "contact": ("Deja tu reseña y escríbeme por wasap",),
+    "reporting": ("Ojo con esta tienda: pagan por reseñas, es ilegal",),
 }

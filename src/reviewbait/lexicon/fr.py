@@ -129,4 +129,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "review": ("Laissez-nous un avis sur la page",),
     "sentiment": ("Un avis positif et on vous offre un café",),
     "removal": ("Nous vous remboursons si vous supprimez votre avis",),
+    "exchange": ("Laissez un avis et recevez un cadeau",),
+    "contact": ("Laissez un avis et écrivez-moi en privé",),
+    "reporting": ("Selon la DGCCRF, acheter des avis est interdit",),
+    "disclosure": ("Produit offert, voici mon avis honnête",),
 }

@@ -139,4 +139,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "review": ("Lasciaci una recensione sulla pagina",),
     "sentiment": ("Per una recensione positiva c'è uno sconto",),
     "removal": ("Ti rimborsiamo se cancelli la recensione",),
+    "exchange": ("Lascia una recensione e riceverai un buono",),
+    "contact": ("Lascia una recensione e scrivimi in privato",),
+    "reporting": ("Secondo l'AGCM comprare recensioni è illegale",),
+    "disclosure": ("Prodotto in collaborazione, la mia recensione onesta",),
 }

@@ -141,4 +141,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "review": ("Deixe sua avaliação na loja",),
     "sentiment": ("Deixe uma avaliação positiva e ganhe um cupom",),
     "removal": ("Devolvemos o dinheiro se apagar a avaliação",),
+    "platform": ("Deixe sua avaliação no Reclame Aqui",),
+    "exchange": ("Deixe sua avaliação e receba um brinde",),
+    "contact": ("Deixe sua avaliação e me chama no zap",),
+    "reporting": ("Segundo o Procon, pagar por avaliações é ilegal",),
+    "disclosure": ("Produto recebido em parceria, avaliação sincera",),
 }

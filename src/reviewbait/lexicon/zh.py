@@ -167,4 +167,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "sentiment": ("给好评就送礼物",),
     "removal": ("删差评退款",),
     "contact": ("好评截图加微信领取红包",),
+    "platform": ("淘宝好评返现",),
+    "exchange": ("好评截图即可领取红包",),
+    "reporting": ("记者调查：商家好评返现违法",),
+    "disclosure": ("免费试用后的真实评价",),
 }
