@@ -247,18 +247,18 @@ def test_files_with_other_columns_need_union_columns(
     inputs = _copy_with(exports, tmp_path / "in", "extra")
     with pytest.raises(rdask.DaskInputError, match=r"different columns.*\n  .*exports-2026-02\.csv: extra lang"):
         rdask.score_files(str(inputs), str(tmp_path / "out"), text_column="message")
-    args = argparse.Namespace(
-        input=str(inputs),
-        output=str(tmp_path / "out" / "*.csv"),
-        text_column="message",
-        threshold="balanced",
-        model=str(tiny_model_dir),
-        trusted_model=False,
-        prefix="reviewbait_",
-        scheduler=client,
-        union_columns=True,
-        quiet=True,
+    args = _dask_args(
+        str(inputs),
+        "-o",
+        str(tmp_path / "out" / "*.csv"),
+        "--text-column",
+        "message",
+        "--model",
+        str(tiny_model_dir),
+        "--union-columns",
+        "--quiet",
     )
+    args.scheduler = client  # a running cluster (the command line takes its address)
     assert run_dask(args) == 0
     got = _read_output(tmp_path / "out", "csv")
     expected = _expected(tiny_detector, exports)
@@ -290,16 +290,24 @@ def test_an_existing_output_needs_overwrite(exports: Path, tmp_path: Path) -> No
         rdask.score_files(str(exports / "*.csv"), str(out), text_column="message")
 
 
+def _dask_args(*argv: str) -> argparse.Namespace:
+    """``reviewbait score ARGV --engine dask`` as the command line parses it."""
+    from reviewbait.cli import build_parser
+
+    return build_parser().parse_args(["score", *argv, "--engine", "dask"])
+
+
 def test_run_dask_rejects_what_the_dask_engine_cannot_do(tmp_path: Path) -> None:
-    base = {"input": "in/*.csv", "output": str(tmp_path / "out"), "text_column": "message"}
+    base = ["in/*.csv", "--text-column", "message"]
+    out = ["-o", str(tmp_path / "out")]
     with pytest.raises(rdask.DaskInputError, match="--limit"):
-        run_dask(argparse.Namespace(**base, limit=10))
+        run_dask(_dask_args(*base, *out, "--limit", "10"))
     with pytest.raises(rdask.DaskInputError, match="--text-column"):
-        run_dask(argparse.Namespace(**{**base, "text_column": None}))
+        run_dask(_dask_args("in/*.csv", *out))
     with pytest.raises(rdask.DaskInputError, match="-o/--output"):
-        run_dask(argparse.Namespace(**{**base, "output": None}))
+        run_dask(_dask_args(*base))
     with pytest.raises(rdask.DaskInputError, match=r"one file per partition: give a pattern such as 'scored/\*\.csv'"):
-        run_dask(argparse.Namespace(**{**base, "output": "scored.csv"}))
+        run_dask(_dask_args(*base, "-o", "scored.csv"))
 
 
 def test_the_core_install_does_not_need_dask() -> None:

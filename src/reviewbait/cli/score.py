@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -121,8 +122,9 @@ def setup(parser: Any) -> None:
     add_model_options(parser)
 
 
-def run_dask(args: Any) -> int:
-    """``reviewbait score ... --engine dask``: the options of ``reviewbait score`` that apply.
+def run_dask(args: argparse.Namespace) -> int:
+    """``reviewbait score ... --engine dask``: the options of ``reviewbait score`` that apply
+    (``args`` as :func:`setup` defines them).
 
     Example: reviewbait score 'exports/2026-*.csv' -o 'scored/*.parquet' --text-column message --engine dask
     """
@@ -133,11 +135,11 @@ def run_dask(args: Any) -> int:
 
     if not args.output:
         raise DaskInputError("--engine dask needs -o/--output: a pattern such as 'scored/*.parquet' or a directory")
-    if not getattr(args, "text_column", None):
+    if not args.text_column:
         raise DaskInputError("--engine dask needs --text-column")
-    if getattr(args, "limit", None) is not None:
+    if args.limit is not None:
         raise DaskInputError("--limit is not supported with --engine dask")
-    if getattr(args, "on_bad_lines", "error") != "error":
+    if args.on_bad_lines != "error":
         raise DaskInputError("--on-bad-lines skip is not supported with --engine dask; a malformed line stops the run")
     if args.input == "-" or args.output == "-":
         raise DaskInputError("--engine dask reads and writes files, not standard input or output")
@@ -145,28 +147,24 @@ def run_dask(args: Any) -> int:
         args.input,
         args.output,
         text_column=args.text_column,
-        threshold=getattr(args, "threshold", "balanced"),
-        model=getattr(args, "model", None),
-        trusted=getattr(args, "trusted_model", False),
-        prefix=getattr(args, "prefix", "reviewbait_"),
-        scheduler=getattr(args, "scheduler", None),
-        n_workers=getattr(args, "jobs", None),
-        union_columns=getattr(args, "union_columns", False),
-        input_format={"csv.gz": "csv"}.get(getattr(args, "format", None) or "", getattr(args, "format", None)),
-        output_format=getattr(args, "output_format", None),
-        only_flagged=getattr(args, "only_flagged", False),
-        blocksize=getattr(args, "blocksize", None),
-        sep=getattr(args, "delimiter", None) or ",",
-        encoding=getattr(args, "encoding", None) or "utf-8",
-        encoding_errors="strict" if getattr(args, "strict", False) else "replace",
-        overwrite=getattr(args, "overwrite", False),
-        progress=False if getattr(args, "quiet", False) else None,
+        threshold=args.threshold,
+        model=args.model,
+        trusted=args.trusted_model,
+        prefix=args.prefix,
+        scheduler=args.scheduler,
+        n_workers=args.jobs,
+        union_columns=args.union_columns,
+        input_format={"csv.gz": "csv"}.get(args.format or "", args.format),
+        output_format=args.output_format,
+        only_flagged=args.only_flagged,
+        sep=args.delimiter or ",",
+        encoding=args.encoding or "utf-8",
+        encoding_errors="strict" if args.strict else "replace",
+        overwrite=args.overwrite,
+        progress=False if args.quiet else None,
     )
-    if not getattr(args, "quiet", False):
+    if not args.quiet:
         print(run.render(), file=sys.stderr)
-    summary_json = getattr(args, "summary_json", None)
-    if summary_json:
-        import json
-
-        Path(summary_json).write_text(json.dumps(run.to_dict(), indent=2) + "\n", encoding="utf-8")
+    if args.summary_json:
+        Path(args.summary_json).write_text(json.dumps(run.to_dict(), indent=2) + "\n", encoding="utf-8")
     return 0
