@@ -8,7 +8,8 @@ checks another version of the code against the recording:
 * on every corpus row (``data/rows``): the cue spans, the heads' count blocks and the
   verdicts (category, incentive, sentiment, evidence) with every text's heads run;
 * ``Detector.probabilities`` on the corpus, bit for bit;
-* the bytes ``reviewbait score data/sample/posts_export.csv`` writes.
+* the bytes ``reviewbait score data/sample/posts_export.csv`` writes;
+* the command line's help texts, its report of that file and one explanation.
 
 Usage (the same venv for both; PYTHONPATH picks the code)::
 
@@ -113,7 +114,25 @@ def _record(out: Path) -> None:
         env=env,
         cwd=ROOT,
     )
+    # the command line's face: every command's help, a report of the scored sample, one explanation
+    cli: dict[str, str] = {}
+    runs = [[], *([name] for name in COMMANDS)]
+    for argv in runs:
+        cli[" ".join(["--help", *argv])] = _run([*argv, "--help"])
+    cli["report"] = _run(["report", str(scored)]).replace(str(scored), "SCORED")
+    cli["explain"] = _run(["explain", "--no-color", "Leave 5 stars and get a free phone case, DM me"])
+    (out / "cli.json").write_text(json.dumps(cli, ensure_ascii=False, indent=1))
     print(f"recorded {len(texts)} rows in {out}", file=sys.stderr)
+
+
+COMMANDS = ("train", "corpus", "explain", "serve", "score", "report", "evaluate", "triage")
+
+
+def _run(argv: list[str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "reviewbait", *argv], check=True, capture_output=True, text=True, cwd=ROOT
+    )
+    return done.stdout
 
 
 def _check(expected: Path) -> int:
@@ -123,7 +142,15 @@ def _check(expected: Path) -> int:
         actual = Path(tmp)
         _record(actual)
         failures = []
-        for name in ("alternatives.json", "lexicon_text.json", "fingerprint.txt", "cue_spans.json", "heads.json"):
+        names = (
+            "alternatives.json",
+            "lexicon_text.json",
+            "fingerprint.txt",
+            "cue_spans.json",
+            "heads.json",
+            "cli.json",
+        )
+        for name in names:
             if (expected / name).read_bytes() != (actual / name).read_bytes():
                 failures.append(name)
         if np.load(expected / "probabilities.npy").tobytes() != np.load(actual / "probabilities.npy").tobytes():
