@@ -9,7 +9,7 @@ checks another version of the code against the recording:
   verdicts (category, incentive, sentiment, evidence) with every text's heads run;
 * ``Detector.probabilities`` on the corpus, bit for bit;
 * the bytes ``reviewbait score data/sample/posts_export.csv`` writes;
-* the command line's help texts, its report of that file and one explanation.
+* the command line's help texts, its report of that file and one explanation; the OpenAPI schema.
 
 Usage (the same venv for both; PYTHONPATH picks the code)::
 
@@ -122,6 +122,10 @@ def _record(out: Path) -> None:
     cli["report"] = _run(["report", str(scored)]).replace(str(scored), "SCORED")
     cli["explain"] = _run(["explain", "--no-color", "Leave 5 stars and get a free phone case, DM me"])
     (out / "cli.json").write_text(json.dumps(cli, ensure_ascii=False, indent=1))
+    from reviewbait.api import Settings, create_app  # the api extra
+
+    openapi = create_app(Settings()).openapi()  # the HTTP API's schema (no model needed)
+    (out / "openapi.json").write_text(json.dumps(openapi, ensure_ascii=False, sort_keys=True, indent=1))
     print(f"recorded {len(texts)} rows in {out}", file=sys.stderr)
 
 
