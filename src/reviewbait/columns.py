@@ -7,9 +7,8 @@ the report and the page read this tuple.
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_PREFIX", "OPTIONAL_COLUMNS", "SCORE_COLUMNS"]
+__all__ = ["OPTIONAL_COLUMNS", "SCORE_COLUMNS"]
 
 SCORE_COLUMNS = ("probability", "flag", "category", "incentive", "sentiment_conditioned", "evidence")
 # Files scored before the incentive column existed lack these; `reviewbait report` still reads them.
 OPTIONAL_COLUMNS = frozenset({"incentive"})
-DEFAULT_PREFIX = "reviewbait_"

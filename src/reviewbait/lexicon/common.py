@@ -12,6 +12,11 @@ MONEY = (
     r"\d[\d.,]*\s?(?:[$€£¥₹]|usd|eur|euros?|dollars?|bucks|reais|pesos|gbp|chf|mxn|brl|rmb|元|块钱?)",
 )
 
+# Review swaps ("avis contre avis", "rec x rec", "5 for 5"): the words that link the two sides
+# in every language, and the short review words that count as "a review in return".
+SWAP_LINKS = r"contre|gegen|for|x|×|✖|per|por|pour|pra|4|↔|<->|⇄|⇆|="
+SWAP_WORDS = frozenset({"1", "2", "3", "4", "5", "rec", "rev", "rv", "recs", "revs", "rezi", "follow"})
+
 CUES: dict[str, tuple[str, ...]] = {
     "incentive": (
         # crypto payments

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import re2
 
 from reviewbait.lexicon import CUES, LANGUAGES
+from reviewbait.lexicon.common import SWAP_LINKS, SWAP_WORDS
 from reviewbait.text.normalize import NormalizedText, normalize
 
 __all__ = [
@@ -174,12 +175,10 @@ def _superset_for_re2(pattern: str) -> str:
     return "".join(out)
 
 
-_SWAP_LINKS = r"contre|gegen|for|x|×|✖|per|por|pour|pra|4|↔|<->|⇄|⇆|="
 # a swap word between two words, spaces optional: "avis ↔ avis", "rec x rec", "rezi4rezi"
-_SWAP_LINK = re.compile(rf"(?<=\w) ?(?:{_SWAP_LINKS}) ?(?=\w)")
+_SWAP_LINK = re.compile(rf"(?<=\w) ?(?:{SWAP_LINKS}) ?(?=\w)")
 # the one or two words that end where a swap word starts (group 1: both, group 2: the last)
 _WORDS_BEFORE = re.compile(r"(?<!\w)((?:\w{1,24} )?(\w{1,24}))$")
-_SWAP_WORDS = frozenset({"1", "2", "3", "4", "5", "rec", "rev", "rv", "recs", "revs", "rezi", "follow"})
 
 
 class CueFinder:
@@ -247,7 +246,7 @@ class CueFinder:
                 end = link.end() + len(words)
                 if end < len(text) and (text[end].isalnum() or text[end] == "_"):
                     continue
-                if words in _SWAP_WORDS or self.patterns["review"].search(words):
+                if words in SWAP_WORDS or self.patterns["review"].search(words):
                     start = link.start() - len(words)
                     o_start, o_end = normalized.original_span(start, end)
                     quote = normalized.original[o_start:o_end]
