@@ -4,7 +4,7 @@
 only the model's path; each worker process loads the model once, on its first partition, and
 keeps it in a module-level cache, so the model is never pickled into the task graph.
 
-``score_files`` is the file-to-files form behind ``reviewbait score --engine dask``: it checks
+``score_files`` (in :mod:`reviewbait.io.dask_files`) is the file-to-files form behind ``reviewbait score --engine dask``: it checks
 the header of every input file before anything runs (a missing text column or a file with
 other columns is an error naming the file), scores on a local cluster or on the scheduler it
 is given, and writes one output part per partition, named by partition number, so a partition
