@@ -4,12 +4,12 @@
 only the model's path; each worker process loads the model once, on its first partition, and
 keeps it in a module-level cache, so the model is never pickled into the task graph.
 
-``score_files`` (in :mod:`reviewbait.io.dask_files`) is the file-to-files form behind ``reviewbait score --engine dask``: it checks
-the header of every input file before anything runs (a missing text column or a file with
-other columns is an error naming the file), scores on a local cluster or on the scheduler it
-is given, and writes one output part per partition, named by partition number, so a partition
-that is retried after a worker died overwrites its own part and every row is written exactly
-once.
+``score_files`` (in :mod:`reviewbait.io.dask_files`) is the file-to-files form behind
+``reviewbait score --engine dask``: it checks the header of every input file before anything
+runs (a missing text column or a file with other columns is an error naming the file), scores
+on a local cluster or on the scheduler it is given, and writes one output part per partition,
+named by partition number, so a partition that is retried after a worker died overwrites its
+own part and every row is written exactly once.
 
 Needs the ``dask`` extra: ``pip install "reviewbait[dask]"``.
 """
