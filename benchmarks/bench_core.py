@@ -85,7 +85,7 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     from reviewbait import Detector
-    from reviewbait.artifact import default_model_dir
+    from reviewbait.artifact import ARTIFACT_NAME, default_model_dir
     from reviewbait.text.gate import candidate_mask
 
     detector = Detector.load()
@@ -100,7 +100,7 @@ def main() -> None:
     reviewbait_cold = fresh_process_seconds(
         "from reviewbait import Detector; Detector.load().check('Leave a 5 star review for a free gift card')"
     )
-    artifact_mb = (default_model_dir() / "reviewbait.joblib").stat().st_size / 1e6
+    artifact_mb = (default_model_dir() / ARTIFACT_NAME).stat().st_size / 1e6
     results = {
         "stream_texts": len(stream),
         "gate_pass_share": round(gate_share, 4),

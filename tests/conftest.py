@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,8 +15,9 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small model fitted on a stratified sample of the corpus, saved with its manifest."""
+def tiny_fitted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    """A small model fitted on a stratified sample of the corpus (the scikit-learn objects),
+    and the directory it was exported to with its manifest."""
     from reviewbait.training.train import fit_model
 
     corpus = load_corpus()
@@ -26,7 +28,13 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     directory = tmp_path_factory.mktemp("tiny_model")
     save_model(model, directory, {"thresholds": model.thresholds, "metrics": {"train_cv": report["cv"]}})
-    return directory
+    return model, directory
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tiny_fitted: tuple[Any, Path]) -> Path:
+    """The tiny model's exported directory (what Detector.load reads)."""
+    return tiny_fitted[1]
 
 
 @pytest.fixture(scope="session")

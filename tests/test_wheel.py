@@ -26,7 +26,7 @@ from rateloop_rows import HELD_OUT_POSITIVES, user_frame
 from reviewbait import Detector
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL_FILES = ("reviewbait.joblib", "manifest.json", "MODEL_CARD.md")
+MODEL_FILES = ("reviewbait.npz", "reviewbait.json", "manifest.json", "MODEL_CARD.md")
 OFFER = "Leave 5 stars on Amazon and get a free phone case! DM me the screenshot"
 
 pytestmark = pytest.mark.slow
@@ -60,6 +60,7 @@ def test_the_wheel_and_the_sdist_ship_the_model(built: dict[str, Path]) -> None:
         shipped = json.loads(wheel.read("reviewbait/models/manifest.json"))
     assert {f"reviewbait/models/{name}" for name in MODEL_FILES} <= names
     assert {"reviewbait/__main__.py", "reviewbait/py.typed"} <= names
+    assert not any(name.endswith((".joblib", ".pkl", ".pickle")) for name in names), "no pickle in the wheel"
     assert shipped["sha256"] == Detector.load().manifest["sha256"]
     with tarfile.open(built["sdist"]) as sdist:
         members = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}

@@ -1,19 +1,25 @@
-"""Saving and loading the model artifact: checksum first, then load those same bytes.
+"""Saving and loading the model artifact: plain arrays and JSON, checked before use.
 
-A joblib file is a pickle, and unpickling runs code. So a model is loaded only after the
-SHA-256 of its bytes matches the one recorded in its manifest (or when the caller says
-``trusted=True``), and the bytes that were checked are the bytes that are loaded, never a
-second read of the file. A scikit-learn version other than the one that trained the model
-is refused: pickles are not portable across versions and can fail silently. So is a model
-trained with another lexicon (see :mod:`reviewbait.lexicon`): its scores would be silently
-wrong. The manifest also records the reviewbait version that trained it.
+The model is two files (see :mod:`reviewbait.exported.inference`): ``reviewbait.npz`` (numeric arrays,
+read with ``allow_pickle=False``) and ``reviewbait.json`` (parameters), beside
+``manifest.json``. What each guard protects against:
+
+* **No pickle.** Nothing is ever unpickled, whatever the file says and with or without
+  ``trusted=True``: a file that is a pickle (or joblib) is refused with an error that says so,
+  before anything reads it. So a model file cannot run code.
+* **SHA-256** of both files, recorded in the manifest: catches corruption (a cut download, a
+  bad disk, an edit by mistake). It is no defence against tampering: whoever can change the
+  file can change the manifest too. The bytes checked are the bytes loaded.
+* **Format version and lexicon fingerprint**: a model written by another reviewbait format, or
+  trained with other cue, gate or head patterns (see :mod:`reviewbait.lexicon`), is refused;
+  its features would not mean what they meant in training and its scores would be silently
+  wrong.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.resources
-import io
 import json
 import os
 import platform
@@ -22,15 +28,16 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import joblib
-
 from reviewbait.errors import ReviewbaitError
 from reviewbait.lexicon import lexicon_fingerprint
 
 __all__ = [
     "ARTIFACT_NAME",
+    "CONFIG_NAME",
+    "LEGACY_ARTIFACT_NAME",
     "MANIFEST_NAME",
     "LexiconMismatchWarning",
+    "ModelFormatError",
     "ModelIntegrityError",
     "ModelNotFoundError",
     "ModelVersionError",
@@ -42,7 +49,9 @@ __all__ = [
     "save_model",
 ]
 
-ARTIFACT_NAME = "reviewbait.joblib"
+ARTIFACT_NAME = "reviewbait.npz"
+CONFIG_NAME = "reviewbait.json"
+LEGACY_ARTIFACT_NAME = "reviewbait.joblib"  # a pickle (reviewbait 0.2 and earlier): never loaded
 MANIFEST_NAME = "manifest.json"
 
 
@@ -50,8 +59,12 @@ class ModelIntegrityError(ReviewbaitError, RuntimeError):
     """The artifact does not match its recorded checksum, or no checksum was recorded."""
 
 
+class ModelFormatError(ModelIntegrityError):
+    """The model file is not an exported model (for example a pickle): refused, never unpickled."""
+
+
 class ModelVersionError(ReviewbaitError, RuntimeError):
-    """The artifact was trained with another scikit-learn version, or another lexicon."""
+    """The artifact was written in another format version, or trained with another lexicon."""
 
 
 class LexiconMismatchWarning(UserWarning):
@@ -84,6 +97,7 @@ def default_model_dir() -> Path:
 
 
 def runtime_versions() -> dict[str, str]:
+    import joblib
     import numpy
     import pandas
     import sklearn
@@ -118,20 +132,35 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def save_model(model: Any, directory: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:
-    """Write the artifact and its manifest (with the artifact's SHA-256) into ``directory``."""
+    """Export a fitted model (arrays + JSON) into ``directory`` with its manifest (and SHA-256s)."""
+    from reviewbait.exported.export import export_model
+
+    arrays, config = export_model(model)
+    return write_exported(arrays, config, directory, {**manifest, "versions": runtime_versions()})
+
+
+def write_exported(
+    arrays: dict[str, Any], config: dict[str, Any], directory: str | Path, manifest: dict[str, Any]
+) -> dict[str, Any]:
+    """Write ``reviewbait.npz``, ``reviewbait.json`` and the manifest recording their SHA-256."""
+    from reviewbait.exported.export import npz_bytes
+    from reviewbait.exported.inference import FORMAT_VERSION
+
     directory = Path(directory)
-    buffer = io.BytesIO()
-    joblib.dump(model, buffer, compress=("gzip", 6))
-    data = buffer.getvalue()
+    data = npz_bytes(arrays)
+    config_data = (json.dumps(config, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     full = {
         **manifest,
         "artifact": ARTIFACT_NAME,
+        "config": CONFIG_NAME,
+        "format_version": FORMAT_VERSION,
         "lexicon_sha256": lexicon_fingerprint(),
         "sha256": _sha256(data),
+        "config_sha256": _sha256(config_data),
         "size_bytes": len(data),
-        "versions": runtime_versions(),
     }
     _atomic_write(directory / ARTIFACT_NAME, data)
+    _atomic_write(directory / CONFIG_NAME, config_data)
     _atomic_write(directory / MANIFEST_NAME, (json.dumps(full, indent=2, sort_keys=True) + "\n").encode())
     return full
 
@@ -181,37 +210,87 @@ def _check_lexicon(artifact: Path, manifest: dict[str, Any], *, trusted: bool) -
     raise ModelVersionError(message)
 
 
+def _refuse_non_archive(artifact: Path, data: bytes) -> None:
+    """Refuse anything but a zip archive (an ``.npz``), naming what it looks like instead."""
+    if data.startswith(b"PK\x03\x04"):
+        return
+    if data[:1] == b"\x80" or (data[:1] in (b"(", b"]", b"}") and data.rstrip().endswith(b".")):
+        looks = "a Python pickle"
+    elif data.startswith(b"\x1f\x8b") or data[:1] == b"x" or data.startswith((b"BZh", b"\xfd7zXZ")):
+        looks = "a compressed file (joblib writes compressed pickles)"
+    else:
+        looks = "neither an .npz archive nor anything reviewbait writes"
+    raise ModelFormatError(
+        f"{artifact} is not an exported reviewbait model: it looks like {looks}. reviewbait never unpickles "
+        "a model file, with or without trusted=True (unpickling can run code), so it was not loaded. "
+        "Restore the file or run `reviewbait train`; to convert a pickled model you made yourself, run "
+        "`python -m reviewbait.exported.export DIRECTORY`."
+    )
+
+
+def _check_sha(path: Path, data: bytes, expected: Any, *, trusted: bool) -> None:
+    if expected is None and not trusted:
+        raise ModelIntegrityError(
+            f"{path} has no recorded SHA-256 (no {MANIFEST_NAME} beside it, or no entry for it), so a "
+            "corrupted file could not be told from a good one. Pass trusted=True only if you made this file yourself."
+        )
+    actual = _sha256(data)
+    if expected is not None and expected != actual:
+        raise ModelIntegrityError(
+            f"{path} does not match its manifest: expected sha256 {expected}, got {actual}. "
+            "The file was changed or corrupted; restore it or run `reviewbait train`."
+        )
+
+
 def load_model(path: str | Path | None = None, *, trusted: bool = False) -> tuple[Any, dict[str, Any]]:
-    """Load a model directory (or artifact file) after verifying it; returns (model, manifest)."""
-    import sklearn
+    """Load a model directory (or its ``reviewbait.npz``) after verifying it; returns (model, manifest).
+
+    Never unpickles: only numeric arrays and JSON are read, so loading runs no code from the
+    files. ``trusted=True`` only lets a model without recorded checksums (or with another
+    lexicon, with a warning) load.
+    """
+    from reviewbait.exported.export import read_npz
+    from reviewbait.exported.inference import FORMAT_VERSION, model_from_arrays
 
     path = Path(path) if path is not None else default_model_dir()
     directory, artifact = (path.parent, path) if path.is_file() else (path, path / ARTIFACT_NAME)
     if not artifact.exists():
+        legacy = directory / LEGACY_ARTIFACT_NAME
+        if legacy.exists():
+            raise ModelFormatError(
+                f"{directory} holds a pickled model ({LEGACY_ARTIFACT_NAME}, reviewbait 0.2 and earlier) and no "
+                f"{ARTIFACT_NAME}. reviewbait no longer loads pickles (unpickling can run code). Convert it once with "
+                f"`python -m reviewbait.exported.export {directory}` (this unpickles it: only for a file you made yourself) "
+                "or run `reviewbait train`."
+            )
         raise ModelNotFoundError(f"no model artifact at {artifact}; run `reviewbait train` or pass another path")
     manifest = read_manifest(directory)
     data = artifact.read_bytes()
-    actual = _sha256(data)
-    expected = manifest.get("sha256")
-    if expected is None and not trusted:
+    _refuse_non_archive(artifact, data)
+    config_path = directory / CONFIG_NAME
+    if not config_path.exists():
+        raise ModelNotFoundError(f"no {CONFIG_NAME} beside {artifact}; restore it or run `reviewbait train`")
+    config_data = config_path.read_bytes()
+    _check_sha(artifact, data, manifest.get("sha256"), trusted=trusted)
+    _check_sha(config_path, config_data, manifest.get("config_sha256"), trusted=trusted)
+    try:
+        config = json.loads(config_data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelIntegrityError(
-            f"{artifact} has no recorded SHA-256 (no {MANIFEST_NAME} beside it); loading it would run "
-            "untrusted code. Pass trusted=True only if you made this file yourself."
-        )
-    if expected is not None and expected != actual:
-        raise ModelIntegrityError(
-            f"{artifact} does not match its manifest: expected sha256 {expected}, got {actual}. "
-            "The file was changed or corrupted; restore it or run `reviewbait train`."
-        )
-    recorded = manifest.get("versions", {}).get("scikit-learn")
-    if recorded is not None and _minor(recorded) != _minor(sklearn.__version__):
+            f"{config_path} is not valid JSON ({exc}); restore it or run `reviewbait train`"
+        ) from exc
+    if not isinstance(config, dict):
+        raise ModelIntegrityError(f"{config_path} does not hold a JSON object; restore it or run `reviewbait train`")
+    version = config.get("format_version")
+    if version != FORMAT_VERSION:
         raise ModelVersionError(
-            f"{artifact} was trained with scikit-learn {recorded}, this is {sklearn.__version__}. "
-            "Install the recorded version or run `reviewbait train` (in a clone) to rebuild the model."
+            f"{artifact} is in model format {version!r}; this reviewbait reads format {FORMAT_VERSION}. "
+            "Install the reviewbait that wrote it, or run `reviewbait train` (in a clone) to rebuild the model."
         )
     _check_lexicon(artifact, manifest, trusted=trusted)
     try:
-        model = joblib.load(io.BytesIO(data))
-    except Exception as exc:  # a corrupted pickle can raise almost anything
+        arrays = read_npz(data)
+        model = model_from_arrays(arrays, config)
+    except Exception as exc:  # a corrupted archive (zip, zlib, npy errors), object arrays, missing entries
         raise ModelIntegrityError(f"{artifact} could not be loaded ({type(exc).__name__}: {exc})") from exc
     return model, manifest

@@ -1,8 +1,9 @@
 """The public face: load a verified model once, then score texts, one or many.
 
 ``Detector`` holds no mutable state after construction, so one instance can serve many
-threads. It is not a scikit-learn estimator and does not reuse their method names; the
-fitted pipeline stays reachable as ``detector.pipeline``.
+threads. It is not a scikit-learn estimator and does not reuse their method names. Scoring
+runs the exported model with NumPy (scikit-learn is not imported); the fitted scikit-learn
+pipeline stays reachable as ``detector.pipeline``, rebuilt from the same arrays on first use.
 """
 
 from __future__ import annotations
@@ -144,16 +145,23 @@ class Detector:
         """Load the bundled model (or the one at ``path``) after checking its SHA-256.
 
         ``threshold`` is an operating point name (``"balanced"``, ``"precise"``) or a number in
-        [0, 1]. ``trusted=True`` skips the checksum requirement for a model without manifest;
-        only use it for files you made yourself (unpickling runs code).
+        [0, 1]. Loading never unpickles anything (a pickle is refused), so a model file cannot
+        run code. ``trusted=True`` lets a model without recorded checksums load; only use it
+        for files you made yourself (the checksum is what tells a corrupted file).
         """
         model, manifest = load_model(path, trusted=trusted)
         return cls(model, threshold=threshold, manifest=manifest)
 
     @property
     def pipeline(self) -> Any:
-        """The fitted scikit-learn pipeline (features → calibrated classifier)."""
-        return self._model.pipeline
+        """The fitted scikit-learn pipeline (features → calibrated classifier); imports scikit-learn.
+
+        Rebuilt from the exported arrays (:func:`reviewbait.exported.export.to_pipeline`), nothing
+        unpickled. Its ``predict_proba`` scores whole texts, without the gate or windows.
+        """
+        from reviewbait.exported.export import to_pipeline
+
+        return to_pipeline(self._model)
 
     @property
     def operating_points(self) -> dict[str, float]:

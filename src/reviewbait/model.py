@@ -19,7 +19,6 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 
 from reviewbait.text.cues import ACT_KINDS, Cue, find_cues
 from reviewbait.text.gate import candidate_mask
@@ -127,6 +126,32 @@ class OfferRule:
 _WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{1,2}|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
 
 
+# Units are featurized in blocks of about this many characters: the n-gram counters hold several
+# arrays of 8 bytes per character, so a 5,000-row chunk of long reviews peaked at 440 MB in one
+# piece. Rows do not depend on each other, so the blocks give the same matrix, and smaller
+# arrays are faster too (they stay in cache).
+BLOCK_CHARS = 50_000
+
+
+def _transform_in_blocks(features: Any, units: list[NormalizedText], cues: list[list[Cue]]) -> Any:
+    """``features.transform_normalized(units, cues)``, computed in blocks of ``BLOCK_CHARS`` characters."""
+    bounds = [0]
+    size = 0
+    for i, unit in enumerate(units):
+        size += len(unit.text) + 1
+        if size >= BLOCK_CHARS:
+            bounds.append(i + 1)
+            size = 0
+    if bounds[-1] != len(units):
+        bounds.append(len(units))
+    if len(bounds) <= 2:
+        return features.transform_normalized(units, cues)
+    import scipy.sparse as sp
+
+    blocks = [features.transform_normalized(units[a:b], cues[a:b]) for a, b in pairwise(bounds)]
+    return sp.vstack(blocks, format="csr", dtype=np.float32)
+
+
 @dataclass(frozen=True, slots=True)
 class TextDetails:
     """What produced one text's probability, for a text that passed the gate: the record the
@@ -146,12 +171,14 @@ class SolicitationModel:
     """Everything the detector needs, pickled as one artifact.
 
     ``pipeline`` is the fitted scikit-learn pipeline (features → calibrated classifier);
-    the heads read the same features and are fitted on positive rows only.
+    the heads read the same features and are fitted on positive rows only. Scoring only asks
+    for :attr:`features` and :attr:`classifier`: an exported model
+    (:class:`reviewbait.exported.inference.ExportedModel`) provides them without scikit-learn.
     ``incentive_classifier`` is ``None`` when the training rows named fewer than two
     incentive types (and in models saved before it existed).
     """
 
-    pipeline: Pipeline
+    pipeline: Any  # sklearn.pipeline.Pipeline; None in an exported model
     category_classifier: Any
     sentiment_classifier: Any
     thresholds: dict[str, float] = field(default_factory=dict)
@@ -197,7 +224,7 @@ class SolicitationModel:
         normalized = [normalize(texts[i]) for i in candidates.tolist()]
         cues = [find_cues(text) for text in normalized]
         units = make_units(normalized, candidates.tolist())
-        X = self.features.transform_normalized(units.units, unit_cues(units, cues))
+        X = _transform_in_blocks(self.features, units.units, unit_cues(units, cues))
         unit_p = self.classifier.predict_proba(X)[:, 1]
         rule = getattr(self, "offer_rule", None)
         if rule is not None:

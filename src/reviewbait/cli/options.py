@@ -23,7 +23,9 @@ def add_model_options(parser: Any, *, threshold: bool = True) -> None:
             help="operating point: 'balanced' (best F1), 'precise' (precision >= 0.97) or a number in [0, 1]",
         )
     parser.add_argument(
-        "--trusted-model", action="store_true", help="load a model without a recorded checksum (runs its code)"
+        "--trusted-model",
+        action="store_true",
+        help="load a model without recorded checksums (no code runs: models are never unpickled)",
     )
 
 

@@ -110,6 +110,9 @@ class _Scorer:
         return dict(self._detector.score_columns(texts))
 
     def run(self, chunks: Iterator[tuple[_Chunk, list[Any]]], *, single: bool) -> Iterator[tuple[_Chunk, dict]]:
+        # ``single``: the whole input fit in the first chunk (--chunk-size rows, 5,000 by default).
+        # It is scored here: starting workers (a forkserver, a model load each) would cost more
+        # than scoring it, so a 2-row file starts no pool.
         if self._jobs == 1 or single or self._given:
             for chunk, texts in chunks:
                 yield chunk, self._local(texts)
@@ -121,7 +124,7 @@ class _Scorer:
         initargs = self._model
         if "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
-            # workers fork from a server that imported scikit-learn and loaded the model once:
+            # workers fork from a server that imported reviewbait and loaded the model once:
             # quicker start, shared pages. The server reads the model to load from the
             # environment it starts with (only the first pool of a process starts it).
             context.set_forkserver_preload(["reviewbait.io.forkserver_preload"])

@@ -3,7 +3,7 @@
 Why: counting ``char_wb`` n-grams was the largest single cost of scoring (a Python loop
 that slices every n-gram of every word and looks each one up in a dict). Here the n-grams
 of a whole batch are turned into exact 64-bit keys with NumPy and matched against the
-fitted vocabulary with one exact hash lookup (a pandas index of the keys); the keys are
+fitted vocabulary with one exact hash lookup (:class:`reviewbait.text.hashindex.KeyIndex`); the keys are
 exact, so there are no collisions.
 
 Exactness: every character of the vocabulary gets a small code (1..2**bits-1); an n-gram of
@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
+
+from reviewbait.text.hashindex import KeyIndex, count_matrix
 
 __all__ = ["CharNgramCounter"]
 
@@ -40,7 +41,7 @@ class CharNgramCounter:
     def __init__(self, alphabet: str, bits: int, keys: np.ndarray, columns: np.ndarray, ngram_range: tuple[int, int]):
         self.alphabet = alphabet
         self.bits = bits
-        self._index = pd.Index(keys)  # packed n-gram keys; a hash lookup, 3-4x faster than searchsorted
+        self._index = KeyIndex(keys)  # packed n-gram keys; a hash lookup, 3-4x faster than searchsorted
         self.columns = columns  # column index of each key
         self.min_n, self.max_n = ngram_range
         self.n_features = int(columns.size)
@@ -117,9 +118,5 @@ class CharNgramCounter:
             cols = np.concatenate(found_columns)
         else:
             rows = cols = np.zeros(0, dtype=np.int64)
-        counts = sp.csr_matrix(
-            (np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n_docs, self.n_features), dtype=np.float32
-        )
-        counts.sum_duplicates()
-        counts.sort_indices()
+        counts = count_matrix(rows, cols, (n_docs, self.n_features))
         return counts

@@ -14,6 +14,7 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 import re2
 
@@ -195,13 +196,47 @@ class CueFinder:
         options = re2.Options()
         options.max_mem = 256 << 20
         self._kinds = list(self.patterns)
-        self._prefilter = re2.Set.SearchSet(options)
+        self._options = options
+        self._prefilter: Any = None
+        self._firsts: dict[str, Any] | None = None
+        self._unfiltered = 0
+
+    def _build_prefilter(self) -> Any:
+        prefilter = re2.Set.SearchSet(self._options)
         for pattern in self.patterns.values():
-            self._prefilter.Add(_superset_for_re2(pattern.pattern))
-        self._prefilter.Compile()
+            prefilter.Add(_superset_for_re2(pattern.pattern))
+        prefilter.Compile()
+        # and per kind, where its superset first matches: no cue of the kind starts before it
+        self._firsts = {
+            kind: re2.compile(_superset_for_re2(pattern.pattern), self._options)
+            for kind, pattern in self.patterns.items()
+        }
+        return prefilter
+
+    def _first_position(self, kind: str, text: str) -> int:
+        """Where scanning for ``kind`` can start: the superset's leftmost match (RE2, linear).
+
+        Every cue of the kind is a match of its superset, so none starts earlier; lookbehinds
+        still see the text before the position. Python's engine then scans only the rest.
+        """
+        firsts = self._firsts
+        if firsts is None:
+            return 0
+        try:
+            first = firsts[kind].search(text)
+        except UnicodeEncodeError:  # lone surrogates: scan it all
+            return 0
+        return 0 if first is None else int(first.start())
 
     def kinds_present(self, text: str) -> list[str]:
         """The kinds that may have a cue in ``text``, in ``CUE_KINDS`` order (a superset)."""
+        if self._prefilter is None:
+            # compiling the set costs 0.2 s, a cold start's worth: the first texts (one check,
+            # a small file) scan every kind instead, which finds the same cues
+            self._unfiltered += 1
+            if self._unfiltered <= _UNFILTERED_TEXTS:
+                return self._kinds
+            self._prefilter = self._build_prefilter()  # a race builds it twice, harmlessly
         try:
             hits = self._prefilter.Match(text)
         except UnicodeEncodeError:  # lone surrogates: no prefilter, scan every kind
@@ -219,7 +254,7 @@ class CueFinder:
         text = normalized.text
         original = normalized.original
         for kind in self.kinds_present(text):
-            for m in self.patterns[kind].finditer(text):
+            for m in self.patterns[kind].finditer(text, self._first_position(kind, text)):
                 start, end = normalized.original_span(m.start(), m.end())
                 language = self._language(kind, m.group())
                 cues.append(Cue(kind, language, start, end, original[start:end], m.start(), m.end()))
@@ -257,6 +292,7 @@ class CueFinder:
         return found
 
 
+_UNFILTERED_TEXTS = 200  # texts scanned for every kind before the RE2 prefilter is compiled
 _FINDER: CueFinder | None = None
 
 

@@ -4,7 +4,7 @@ Why: after character n-grams (see :mod:`reviewbait.text.char_ngrams`), building 
 every bigram string in Python was the next largest cost of scoring. Here each batch is
 tokenized with the vectorizer's own token pattern, every token is mapped to an integer id
 (one dict lookup, no string building), and unigrams and bigrams become integer keys matched
-against the fitted vocabulary with one hash lookup (a pandas index of the keys).
+against the fitted vocabulary with one hash lookup (:class:`reviewbait.text.hashindex.KeyIndex`).
 
 Exactness: a vocabulary entry is one token or two tokens joined by a space (tokens never hold
 a space), so its tokens get ids 1..T and the entry an integer key; a token outside every
@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from itertools import repeat
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
+
+from reviewbait.text.hashindex import KeyIndex, count_matrix
 
 __all__ = ["WordNgramCounter"]
 
@@ -36,7 +38,7 @@ class WordNgramCounter:
         self, tokens: list[str], keys: np.ndarray, columns: np.ndarray, pattern: str, ngram_range: tuple[int, int]
     ):
         self.ids = {token: i + 1 for i, token in enumerate(tokens)}
-        self._index = pd.Index(keys)  # n-gram keys; a hash lookup
+        self._index = KeyIndex(keys)  # n-gram keys; a hash lookup
         self.columns = columns
         self.base = len(tokens) + 1
         self.min_n, self.max_n = ngram_range
@@ -69,8 +71,8 @@ class WordNgramCounter:
         per_doc = [self._findall(text) for text in texts]
         lengths = np.fromiter((len(t) for t in per_doc), dtype=np.int64, count=n_docs)
         flat = [token for tokens in per_doc for token in tokens]
-        get = self.ids.get
-        ids = np.fromiter((get(token, 0) for token in flat), dtype=np.int64, count=len(flat))
+        # map() calls dict.get in C: no Python frame per token, as a generator would have
+        ids = np.fromiter(map(self.ids.get, flat, repeat(0)), dtype=np.int64, count=len(flat))
         doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
         found_docs: list[np.ndarray] = []
         candidates: list[np.ndarray] = []
@@ -87,11 +89,5 @@ class WordNgramCounter:
         wanted = np.concatenate(candidates) if candidates else np.zeros(0, dtype=np.int64)
         slot = self._index.get_indexer(wanted)
         hit = slot >= 0
-        counts = sp.csr_matrix(
-            (np.ones(int(hit.sum()), dtype=np.float32), (rows[hit], self.columns[slot[hit]])),
-            shape=(n_docs, self.n_features),
-            dtype=np.float32,
-        )
-        counts.sum_duplicates()
-        counts.sort_indices()
+        counts = count_matrix(rows[hit], self.columns[slot[hit]], (n_docs, self.n_features))
         return counts

@@ -20,11 +20,11 @@ import scipy.sparse as sp
 from reviewbait.artifact import save_model
 from reviewbait.classifier import PlattCalibratedClassifier
 from reviewbait.features import SolicitationFeatures
-from reviewbait.heads import CategoryHead, IncentiveHead
 from reviewbait.model import OfferRule, SolicitationModel, make_units, unit_cues
 from reviewbait.text.cues import cue_feature_names, find_cues
 from reviewbait.training.augment import augment_frame
 from reviewbait.training.corpus import corpus_hash, load_corpus, load_split
+from reviewbait.training.head_estimators import CategoryHead, IncentiveHead
 from reviewbait.training.metrics import binary_metrics, breakdown, choose_thresholds
 
 __all__ = ["SEED", "fit_model", "incentive_metrics", "sms_false_positive_rates", "train_and_save"]
