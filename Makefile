@@ -43,7 +43,7 @@ test: lint typecheck unit
 screenshots: $(VENV)/.installed-dev browser
 	@dpkg -s fonts-noto-cjk fonts-noto-color-emoji >/dev/null 2>&1 || (apt-get update && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk fonts-noto-color-emoji)
-	REVIEWBAIT_SCREENSHOTS=docs/img $(BIN)/pytest tests/test_page_browser.py
+	REVIEWBAIT_SCREENSHOTS=docs/img $(BIN)/pytest tests/api/test_page_browser.py
 
 # Rebuild the shipped model from data/ (deterministic, seeded); commit src/reviewbait/models/ afterwards.
 train: $(VENV)/.installed

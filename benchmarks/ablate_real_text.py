@@ -22,12 +22,12 @@ from typing import Any
 
 import numpy as np
 
-import reviewbait.train
-from reviewbait.corpus import load_corpus, load_split
-from reviewbait.cues import Cue, find_cues, states_offer
+import reviewbait.training.train
 from reviewbait.model import OfferRule, SolicitationModel
-from reviewbait.real_text import find_real_corpora, load_real_negatives
-from reviewbait.train import SEED, fit_model
+from reviewbait.text.cues import Cue, find_cues, states_offer
+from reviewbait.training.corpus import load_corpus, load_split
+from reviewbait.training.real_text import find_real_corpora, load_real_negatives
+from reviewbait.training.train import SEED, fit_model
 
 
 def _incentive_only(cues: list[Cue]) -> bool:
@@ -85,7 +85,7 @@ def main(names: list[str]) -> None:
         use_real = options.pop("negatives")
         options.setdefault("offer_rule", None)
         rule = options.pop("rule")
-        reviewbait.train.SolicitationModel = _with_rule(*rule) if rule else SolicitationModel  # type: ignore[misc]
+        reviewbait.training.train.SolicitationModel = _with_rule(*rule) if rule else SolicitationModel  # type: ignore[misc]
         started = time.perf_counter()
         model, report = fit_model(train, negatives=real_fit if use_real else None, **options)
         p, _ = model.score(real_check["text"].tolist())

@@ -39,7 +39,7 @@ KEYWORDS = re.compile(
 def realistic_stream(repeat: int = 4) -> list[str]:
     import pandas as pd
 
-    from reviewbait.corpus import load_corpus, load_split
+    from reviewbait.training.corpus import load_corpus, load_split
 
     if not SMS.exists():
         sys.exit(f"missing {SMS}: the benchmark needs the SMS Spam Collection in ../shared/corpora")
@@ -86,7 +86,7 @@ def peak_rss_mb() -> float:
 def main() -> None:
     from reviewbait import Detector
     from reviewbait.artifact import ARTIFACT_NAME, default_model_dir
-    from reviewbait.gate import candidate_mask
+    from reviewbait.text.gate import candidate_mask
 
     detector = Detector.load()
     stream = realistic_stream()

@@ -58,8 +58,8 @@ COLD_CHECK = "from reviewbait import Detector; Detector.load().check('Leave a 5 
 
 def review_stream() -> list[str]:
     """The review-heavy stream: real ``dev`` review texts plus ~1 % test-split solicitations."""
-    from reviewbait.corpus import load_corpus, load_split
-    from reviewbait.real_text import find_real_corpora, read_real_rows
+    from reviewbait.training.corpus import load_corpus, load_split
+    from reviewbait.training.real_text import find_real_corpora, read_real_rows
 
     corpora = {c.name: c for c in find_real_corpora(REAL)} if REAL.is_dir() else {}
     missing = [name for name in REVIEW_CORPORA if name not in corpora]
@@ -81,7 +81,7 @@ def plain_pipeline():  # type: ignore[no-untyped-def]
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, make_pipeline
 
-    from reviewbait.corpus import load_corpus, load_split
+    from reviewbait.training.corpus import load_corpus, load_split
 
     corpus = load_split(load_corpus())
     train = corpus[corpus["split"] == "train"]
@@ -137,7 +137,7 @@ def main() -> None:
     import re
 
     from reviewbait import Detector
-    from reviewbait.gate import candidate_mask
+    from reviewbait.text.gate import candidate_mask
 
     keywords = re.compile(
         r"review|rating|refund|free|gift ?card|prize|win|coupon|discount|cash|paypal|5 stars?|reseña|bewertung|avis|"

@@ -46,7 +46,7 @@ def _sms_texts() -> list[str]:
 
 
 def _solicitations() -> list[str]:
-    from reviewbait.corpus import CorpusError, load_corpus, load_split
+    from reviewbait.training.corpus import CorpusError, load_corpus, load_split
 
     corpus = load_corpus()
     try:
@@ -123,6 +123,7 @@ def _streaming_only(source: Path, target: Path) -> float:
     import numpy as np
 
     from reviewbait import batch
+    from reviewbait.io import pool
 
     def zeros(self: object, texts: list[object]) -> dict[str, object]:
         n = len(texts)
@@ -135,8 +136,8 @@ def _streaming_only(source: Path, target: Path) -> float:
             "evidence": [""] * n,
         }
 
-    original = batch._Scorer._local
-    batch._Scorer._local = zeros  # type: ignore[method-assign]
+    original = pool._Scorer._local
+    pool._Scorer._local = zeros  # type: ignore[method-assign]
     try:
         started = time.perf_counter()
         options = batch.ScoreOptions(
@@ -145,7 +146,7 @@ def _streaming_only(source: Path, target: Path) -> float:
         batch.score_file(options)
         return time.perf_counter() - started
     finally:
-        batch._Scorer._local = original  # type: ignore[method-assign]
+        pool._Scorer._local = original  # type: ignore[method-assign]
 
 
 def _run_measured(command: list[str]) -> tuple[float, dict[str, float]]:

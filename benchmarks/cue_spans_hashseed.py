@@ -17,8 +17,8 @@ import sys
 
 
 def _digests() -> dict[str, str | int]:
-    from reviewbait.corpus import load_corpus
-    from reviewbait.cues import _finder, find_cues
+    from reviewbait.text.cues import _finder, find_cues
+    from reviewbait.training.corpus import load_corpus
 
     corpus = load_corpus()
     patterns = hashlib.sha256()

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/retrain_spread.py [--seeds N] [--samples N]
 
-Repeats the scenario of tests/test_retrain.py with several training seeds and base samples:
+Repeats the scenario of tests/training/test_retrain.py with several training seeds and base samples:
 a tiny base model (as in tests/conftest.py) and a model retrained on the Rateloop rows plus a
 small base sample (test_retrained_model_catches_held_out_paraphrases), and the same rows
 without a base (test_cli_train_no_base_writes_a_usable_model). A BLAS or CPU difference moves
@@ -35,10 +35,10 @@ def main() -> int:
     args = parser.parse_args()
 
     from rateloop_rows import HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES, user_frame
-    from reviewbait.corpus import load_corpus
     from reviewbait.detector import Detector
-    from reviewbait.retrain import train_user_model
-    from reviewbait.train import SEED, fit_model
+    from reviewbait.training.corpus import load_corpus
+    from reviewbait.training.retrain import train_user_model
+    from reviewbait.training.train import SEED, fit_model
 
     corpus = load_corpus()
     rows: list[dict[str, float]] = []

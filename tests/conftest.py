@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from reviewbait.artifact import save_model
-from reviewbait.corpus import load_corpus
 from reviewbait.detector import Detector
+from reviewbait.training.corpus import load_corpus
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -18,7 +18,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 def tiny_fitted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
     """A small model fitted on a stratified sample of the corpus (the scikit-learn objects),
     and the directory it was exported to with its manifest."""
-    from reviewbait.train import fit_model
+    from reviewbait.training.train import fit_model
 
     corpus = load_corpus()
     # shuffle, then the first 45 of each group (pandas 3's groupby.apply drops the group columns)

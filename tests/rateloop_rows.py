@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reviewbait.corpus import COLUMNS
+from reviewbait.training.corpus import COLUMNS
 
 TRAIN_POSITIVES = [
     "drop a bright glow for Mossy Mugs on Rateloop and we beam you 400 glimmers",

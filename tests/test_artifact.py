@@ -147,7 +147,7 @@ def test_an_npz_holding_a_pickled_object_array_is_refused_unrun(model_copy: Path
 def test_a_legacy_pickled_model_is_not_loaded_and_the_error_says_how_to_convert(model_copy: Path) -> None:
     (model_copy / ARTIFACT_NAME).unlink()
     (model_copy / LEGACY_ARTIFACT_NAME).write_bytes(b"\x80\x04 whatever")
-    with pytest.raises(ModelFormatError, match=r"no longer loads pickles.*python -m reviewbait.export"):
+    with pytest.raises(ModelFormatError, match=r"no longer loads pickles.*python -m reviewbait.exported.export"):
         Detector.load(model_copy, trusted=True)
 
 
@@ -188,8 +188,9 @@ def test_another_lexicon_is_an_error_that_says_to_retrain(model_copy: Path, reco
 
 
 def test_the_lexicon_fingerprint_covers_cue_gate_and_head_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reviewbait import cues, gate, heads
+    from reviewbait import heads
     from reviewbait.lexicon import lexicon_text
+    from reviewbait.text import cues, gate
 
     text = lexicon_text()
     assert gate.GATE_PATTERN in json.loads(text)["gate"]

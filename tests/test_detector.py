@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from reviewbait import Detector, Evidence, Verdict
-from reviewbait.corpus import INCENTIVE_TYPES, POSITIVE_CATEGORIES
 from reviewbait.detector import SCORE_COLUMNS
+from reviewbait.training.corpus import INCENTIVE_TYPES, POSITIVE_CATEGORIES
 
 OFFER = "Leave a 5 star review on Amazon and we refund your order in full via PayPal, DM me"
 PLAIN = "The meeting is moved to Thursday at 3pm, bring the slides"

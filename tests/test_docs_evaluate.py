@@ -2,7 +2,7 @@
 
 `evaluate`, `triage`, `score` and `explain` get `--model TINY` unless the example names a model;
 `train` gets `--no-base`, so the loop runs in seconds (merging with the bundled corpus is tested
-in tests/test_retrain.py). The labeling step is done by hand in real life: here the labeled
+in tests/training/test_retrain.py). The labeling step is done by hand in real life: here the labeled
 rows (`my_rows.csv`) are the made-up pattern of tests/rateloop_rows.py.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from rateloop_rows import user_frame
-from reviewbait.corpus import COLUMNS, load_corpus, load_split
+from reviewbait.training.corpus import COLUMNS, load_corpus, load_split
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "evaluate.md"

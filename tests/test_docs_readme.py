@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from reviewbait.artifact import default_model_dir
-from reviewbait.card import README_END, README_START, render_readme_metrics
 from reviewbait.cli import COMMANDS
+from reviewbait.training.card import README_END, README_START, render_readme_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -65,8 +65,8 @@ def test_the_two_commands_are_given() -> None:
 
 
 def test_datasheet_counts_are_the_corpus_counts() -> None:
-    from reviewbait.corpus import load_corpus, load_split
-    from reviewbait.datasheet import counts_markdown
+    from reviewbait.training.corpus import load_corpus, load_split
+    from reviewbait.training.datasheet import counts_markdown
 
     datasheet = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     block = datasheet.split("<!-- counts:start -->", 1)[1].split("<!-- counts:end -->", 1)[0].strip()

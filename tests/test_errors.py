@@ -17,10 +17,10 @@ from reviewbait.errors import ISSUES_URL
 def _project_error_classes() -> list[type[BaseException]]:
     """Every exception class defined in a reviewbait module (the API server's and extras' too)."""
     found = []
-    for module_info in pkgutil.iter_modules(reviewbait.__path__):
-        if module_info.name in ("__main__", "forkserver_preload"):
+    for module_info in pkgutil.walk_packages(reviewbait.__path__, "reviewbait."):
+        if module_info.name.rpartition(".")[2] in ("__main__", "forkserver_preload"):
             continue
-        module = importlib.import_module(f"reviewbait.{module_info.name}")
+        module = importlib.import_module(module_info.name)
         for _, obj in inspect.getmembers(module, inspect.isclass):
             if issubclass(obj, Exception) and not issubclass(obj, Warning) and obj.__module__ == module.__name__:
                 found.append(obj)
@@ -57,7 +57,7 @@ def _main_with(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> int:
 
 
 def test_a_project_error_is_bad_input_in_one_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    from reviewbait.corpus import CorpusError
+    from reviewbait.training.corpus import CorpusError
 
     code = _main_with(monkeypatch, CorpusError("data/rows/x.csv: label is not 0 or 1"))
     err = capsys.readouterr().err

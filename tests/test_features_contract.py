@@ -292,8 +292,8 @@ def test_rearranged_patterns_count_what_the_plain_patterns_count(block: str) -> 
     import re
 
     from reviewbait import heads
-    from reviewbait.corpus import load_corpus
-    from reviewbait.normalize import normalize_text
+    from reviewbait.text.normalize import normalize_text
+    from reviewbait.training.corpus import load_corpus
 
     patterns = getattr(heads, block)
     count = heads.subtype_counts if block == "SUBTYPES" else heads.audience_counts
@@ -305,7 +305,7 @@ def test_rearranged_patterns_count_what_the_plain_patterns_count(block: str) -> 
 
 
 def test_incentive_block_has_one_entry_per_guide_value() -> None:
-    from reviewbait.corpus import INCENTIVE_TYPES
     from reviewbait.heads import INCENTIVES
+    from reviewbait.training.corpus import INCENTIVE_TYPES
 
     assert list(INCENTIVES) == [t for t in INCENTIVE_TYPES if t]

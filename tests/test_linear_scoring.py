@@ -10,9 +10,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewbait.cues import _QUOTED, Cue, _quoted_features, find_cues
 from reviewbait.model import make_units, unit_cues
-from reviewbait.normalize import normalize
+from reviewbait.text.cues import _QUOTED, Cue, _quoted_features, find_cues
+from reviewbait.text.normalize import normalize
 
 PIECES = [
     '"', "“", "”", "«", "»", "„", "「", "」", " ", "review", " for a ", "gift card", "5 stars", "in exchange",

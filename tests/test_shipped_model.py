@@ -14,9 +14,9 @@ from sklearn.metrics import average_precision_score
 
 from reviewbait import Detector
 from reviewbait.artifact import ARTIFACT_NAME, default_model_dir
-from reviewbait.card import render_card
-from reviewbait.corpus import corpus_hash, load_corpus, load_split
-from reviewbait.evaluation import binary_metrics
+from reviewbait.training.card import render_card
+from reviewbait.training.corpus import corpus_hash, load_corpus, load_split
+from reviewbait.training.metrics import binary_metrics
 
 # Written for these tests: a reconstruction of the seed case, and a news report about it.
 HUAWEI_CONTEST = (

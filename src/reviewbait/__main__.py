@@ -1,6 +1,6 @@
 """``python -m reviewbait``: the same command line as ``reviewbait``."""
 
-from reviewbait._entry import run
+from reviewbait.cli import run
 
 if __name__ == "__main__":
     run()

@@ -1,6 +1,6 @@
 """Saving and loading the model artifact: plain arrays and JSON, checked before use.
 
-The model is two files (see :mod:`reviewbait.inference`): ``reviewbait.npz`` (numeric arrays,
+The model is two files (see :mod:`reviewbait.exported.inference`): ``reviewbait.npz`` (numeric arrays,
 read with ``allow_pickle=False``) and ``reviewbait.json`` (parameters), beside
 ``manifest.json``. What each guard protects against:
 
@@ -133,7 +133,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 def save_model(model: Any, directory: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """Export a fitted model (arrays + JSON) into ``directory`` with its manifest (and SHA-256s)."""
-    from reviewbait.export import export_model
+    from reviewbait.exported.export import export_model
 
     arrays, config = export_model(model)
     return write_exported(arrays, config, directory, {**manifest, "versions": runtime_versions()})
@@ -143,8 +143,8 @@ def write_exported(
     arrays: dict[str, Any], config: dict[str, Any], directory: str | Path, manifest: dict[str, Any]
 ) -> dict[str, Any]:
     """Write ``reviewbait.npz``, ``reviewbait.json`` and the manifest recording their SHA-256."""
-    from reviewbait.export import npz_bytes
-    from reviewbait.inference import FORMAT_VERSION
+    from reviewbait.exported.export import npz_bytes
+    from reviewbait.exported.inference import FORMAT_VERSION
 
     directory = Path(directory)
     data = npz_bytes(arrays)
@@ -224,7 +224,7 @@ def _refuse_non_archive(artifact: Path, data: bytes) -> None:
         f"{artifact} is not an exported reviewbait model: it looks like {looks}. reviewbait never unpickles "
         "a model file, with or without trusted=True (unpickling can run code), so it was not loaded. "
         "Restore the file or run `reviewbait train`; to convert a pickled model you made yourself, run "
-        "`python -m reviewbait.export DIRECTORY`."
+        "`python -m reviewbait.exported.export DIRECTORY`."
     )
 
 
@@ -249,8 +249,8 @@ def load_model(path: str | Path | None = None, *, trusted: bool = False) -> tupl
     files. ``trusted=True`` only lets a model without recorded checksums (or with another
     lexicon, with a warning) load.
     """
-    from reviewbait.export import read_npz
-    from reviewbait.inference import FORMAT_VERSION, model_from_arrays
+    from reviewbait.exported.export import read_npz
+    from reviewbait.exported.inference import FORMAT_VERSION, model_from_arrays
 
     path = Path(path) if path is not None else default_model_dir()
     directory, artifact = (path.parent, path) if path.is_file() else (path, path / ARTIFACT_NAME)
@@ -260,7 +260,7 @@ def load_model(path: str | Path | None = None, *, trusted: bool = False) -> tupl
             raise ModelFormatError(
                 f"{directory} holds a pickled model ({LEGACY_ARTIFACT_NAME}, reviewbait 0.2 and earlier) and no "
                 f"{ARTIFACT_NAME}. reviewbait no longer loads pickles (unpickling can run code). Convert it once with "
-                f"`python -m reviewbait.export {directory}` (this unpickles it: only for a file you made yourself) "
+                f"`python -m reviewbait.exported.export {directory}` (this unpickles it: only for a file you made yourself) "
                 "or run `reviewbait train`."
             )
         raise ModelNotFoundError(f"no model artifact at {artifact}; run `reviewbait train` or pass another path")

@@ -8,7 +8,7 @@ pipeline stays reachable as ``detector.pipeline``, rebuilt from the same arrays 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -16,23 +16,22 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from reviewbait.artifact import load_model
-from reviewbait.cues import CUE_KINDS, Cue
+from reviewbait.columns import SCORE_COLUMNS
 from reviewbait.errors import ColumnNotFoundError, InputError
+from reviewbait.text.cues import CUE_KINDS, Cue
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from reviewbait.model import SolicitationModel
 
-__all__ = ["EVIDENCE_KINDS", "SCORE_COLUMNS", "Detector", "Evidence", "Verdict"]
+__all__ = ["EVIDENCE_KINDS", "SCORE_COLUMNS", "Detector", "Evidence", "Verdict", "parse_threshold"]
 
 # Evidence shown to a moderator: every cue kind, in the lexicon's order; the reporting and
 # disclosure cues argue against a flag and are shown too, so a reviewer sees why a post was
 # let through.
 EVIDENCE_KINDS = CUE_KINDS
 MAX_EVIDENCE = 16
-# The columns score_frame, `reviewbait score` and Dask add (after a prefix), in this order.
-SCORE_COLUMNS = ("probability", "flag", "category", "incentive", "sentiment_conditioned", "evidence")
 Errors = Literal["raise", "coerce"]
 
 
@@ -61,6 +60,25 @@ class Verdict:
     def evidence_summary(self, max_per_kind: int = 2) -> str:
         """Short readable evidence: ``incentive: "free phone"; review: "review", "Best Buy"``."""
         return summarize_evidence(self.evidence, max_per_kind)
+
+
+def parse_threshold(threshold: Any, points: Mapping[str, float] | None = None) -> str | float:
+    """The one parser of thresholds: a number in [0, 1] (or its text) as a float, or an operating
+    point name, resolved among ``points`` when they are given and returned as it is when not
+    (for a caller that has no model yet). Anything else is an :class:`InputError`."""
+    if isinstance(threshold, str):
+        if points is not None and threshold in points:
+            return float(points[threshold])
+        try:
+            threshold = float(threshold)
+        except ValueError:
+            if points is None:
+                return threshold
+            names = ", ".join(sorted(points))
+            raise InputError(f"unknown operating point {threshold!r}; use one of {names} or a number") from None
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0.0 <= threshold <= 1.0:
+        raise InputError(f"threshold must be an operating point name or a number in [0, 1], got {threshold!r}")
+    return float(threshold)
 
 
 def summarize_evidence(evidence: Iterable[Evidence], max_per_kind: int = 2) -> str:
@@ -138,10 +156,10 @@ class Detector:
     def pipeline(self) -> Any:
         """The fitted scikit-learn pipeline (features → calibrated classifier); imports scikit-learn.
 
-        Rebuilt from the exported arrays (:func:`reviewbait.export.to_pipeline`), nothing
+        Rebuilt from the exported arrays (:func:`reviewbait.exported.export.to_pipeline`), nothing
         unpickled. Its ``predict_proba`` scores whole texts, without the gate or windows.
         """
-        from reviewbait.export import to_pipeline
+        from reviewbait.exported.export import to_pipeline
 
         return to_pipeline(self._model)
 
@@ -153,17 +171,7 @@ class Detector:
         """A threshold from a name or a number; ``None`` means this detector's own."""
         if threshold is None:
             return self.threshold
-        if isinstance(threshold, str):
-            if threshold in self._model.thresholds:
-                return float(self._model.thresholds[threshold])
-            try:
-                threshold = float(threshold)
-            except ValueError:
-                names = ", ".join(sorted(self._model.thresholds))
-                raise InputError(f"unknown operating point {threshold!r}; use one of {names} or a number") from None
-        if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0.0 <= threshold <= 1.0:
-            raise InputError(f"threshold must be an operating point name or a number in [0, 1], got {threshold!r}")
-        return float(threshold)
+        return float(parse_threshold(threshold, self._model.thresholds))
 
     def probabilities(self, texts: Iterable[Any], *, errors: Errors = "raise") -> np.ndarray:
         """Calibrated probabilities, one per text, as a float64 array: the fastest path."""
@@ -187,17 +195,18 @@ class Detector:
         verdicts = []
         for position, probability in enumerate(probabilities.tolist()):
             flagged = probability >= cut and probability > 0.0
-            normalized = details["normalized"].get(position)
+            record = details.get(position)
             evidence: tuple[Evidence, ...] = ()
-            if normalized is not None:
-                evidence = _evidence(details["cues"][position], details["best_span"][position])
+            if record is not None:
+                evidence = _evidence(record.cues, record.best_span)
+            heads = record if flagged and record is not None else None
             verdicts.append(
                 Verdict(
                     probability=probability,
                     is_solicitation=flagged,
-                    category=details["category"].get(position) if flagged else None,
-                    incentive_type=details["incentive"].get(position) if flagged else None,
-                    sentiment_conditioned=bool(details["sentiment"].get(position, False)) if flagged else False,
+                    category=heads.category if heads else None,
+                    incentive_type=heads.incentive if heads else None,
+                    sentiment_conditioned=bool(heads.sentiment) if heads else False,
                     evidence=evidence,
                     threshold=cut,
                 )
@@ -261,11 +270,12 @@ class Detector:
         sentiment = np.zeros(len(texts), dtype=np.int8)
         summary = [""] * len(texts)
         for i in np.flatnonzero(flag).tolist():
-            category[i] = details["category"][i]
-            incentive[i] = details["incentive"].get(i) or ""
-            sentiment[i] = int(details["sentiment"][i])
+            record = details[i]
+            category[i] = record.category or ""
+            incentive[i] = record.incentive or ""
+            sentiment[i] = int(bool(record.sentiment))
             if evidence:
-                summary[i] = summarize_evidence(_evidence(details["cues"][i], details["best_span"][i]))
+                summary[i] = summarize_evidence(_evidence(record.cues, record.best_span))
         return {
             "probability": np.round(probability, 6),
             "flag": flag,

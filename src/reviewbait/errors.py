@@ -8,7 +8,7 @@ input (exit 2); any other exception is a bug in reviewbait and is reported as on
 
 from __future__ import annotations
 
-__all__ = ["ISSUES_URL", "ColumnNotFoundError", "ExtraNotInstalledError", "InputError", "ReviewbaitError"]
+__all__ = ["ISSUES_URL", "BatchError", "ColumnNotFoundError", "ExtraNotInstalledError", "InputError", "ReviewbaitError"]
 
 # Where bugs go: the issue tracker of the repository the package was built from. The project
 # has no public address yet; this names the place without inventing a URL.
@@ -29,3 +29,7 @@ class ColumnNotFoundError(ReviewbaitError, KeyError):
 
 class ExtraNotInstalledError(ReviewbaitError, RuntimeError):
     """A feature needs an optional extra that is not installed; the message names the pip command."""
+
+
+class BatchError(ReviewbaitError, ValueError):
+    """Bad input or usage of a file command, with a message that says what to do (exit code 2 on the command line)."""

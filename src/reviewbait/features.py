@@ -19,10 +19,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils.validation import check_is_fitted
 
-from reviewbait.char_ngrams import CharNgramCounter
-from reviewbait.cues import Cue, cue_feature_names, cue_features, find_cues
-from reviewbait.normalize import NormalizedText, normalize
-from reviewbait.word_ngrams import WordNgramCounter
+from reviewbait.text.char_ngrams import CharNgramCounter
+from reviewbait.text.cues import Cue, cue_feature_names, cue_features, find_cues
+from reviewbait.text.normalize import NormalizedText, normalize
+from reviewbait.text.word_ngrams import WordNgramCounter
 
 __all__ = ["SolicitationFeatures", "as_text_list"]
 

@@ -3,7 +3,7 @@
 Scoring is shared by training (to choose thresholds on out-of-fold scores exactly as they
 will be produced in use) and by :class:`reviewbait.Detector`:
 
-1. the gate (:mod:`reviewbait.gate`) drops texts that name no review act: probability 0;
+1. the gate (:mod:`reviewbait.text.gate`) drops texts that name no review act: probability 0;
 2. each remaining text becomes *units*: the whole text and, when it is long, overlapping
    windows, so an offer buried in a long post is not diluted by the rest;
 3. every unit is featurized and scored; a text's probability is its best unit's.
@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from reviewbait.cues import ACT_KINDS, Cue, find_cues
-from reviewbait.gate import candidate_mask
-from reviewbait.normalize import NormalizedText, normalize
+from reviewbait.text.cues import ACT_KINDS, Cue, find_cues
+from reviewbait.text.gate import candidate_mask
+from reviewbait.text.normalize import NormalizedText, normalize
 
-__all__ = ["OfferRule", "SolicitationModel", "Units", "make_units", "unit_cues"]
+__all__ = ["OfferRule", "SolicitationModel", "TextDetails", "Units", "make_units", "unit_cues"]
 
 WINDOW_CHARS = 360
 WINDOW_STRIDE = 180
@@ -152,6 +152,20 @@ def _transform_in_blocks(features: Any, units: list[NormalizedText], cues: list[
     return sp.vstack(blocks, format="csr", dtype=np.float32)
 
 
+@dataclass(frozen=True, slots=True)
+class TextDetails:
+    """What produced one text's probability, for a text that passed the gate: the record the
+    model hands the detector. The heads' outputs are set only for texts scored at least
+    ``heads_from`` (a category is only reported for flagged texts)."""
+
+    normalized: NormalizedText
+    cues: list[Cue]  # of the whole text
+    best_span: tuple[int, int]  # normalized span of the best unit
+    category: str | None = None
+    incentive: str | None = None
+    sentiment: bool | None = None
+
+
 @dataclass
 class SolicitationModel:
     """Everything the detector needs, pickled as one artifact.
@@ -159,7 +173,7 @@ class SolicitationModel:
     ``pipeline`` is the fitted scikit-learn pipeline (features → calibrated classifier);
     the heads read the same features and are fitted on positive rows only. Scoring only asks
     for :attr:`features` and :attr:`classifier`: an exported model
-    (:class:`reviewbait.inference.ExportedModel`) provides them without scikit-learn.
+    (:class:`reviewbait.exported.inference.ExportedModel`) provides them without scikit-learn.
     ``incentive_classifier`` is ``None`` when the training rows named fewer than two
     incentive types (and in models saved before it existed).
     """
@@ -181,8 +195,9 @@ class SolicitationModel:
 
     def score(
         self, texts: Sequence[str], *, with_details: bool = False, heads_from: float = 0.0
-    ) -> tuple[np.ndarray, dict[str, Any]]:
-        """Probabilities for ``texts`` (all str), and, on request, what produced each one.
+    ) -> tuple[np.ndarray, dict[int, TextDetails]]:
+        """Probabilities for ``texts`` (all str), and, on request, what produced each one
+        (position → :class:`TextDetails`, for the texts that passed the gate).
 
         Details, for the texts that passed the gate: ``normalized`` (position → NormalizedText),
         ``cues`` (position → the cues of the whole text),
@@ -202,10 +217,10 @@ class SolicitationModel:
             "sentiment": {},
         }
         if n == 0:
-            return probabilities, details
+            return probabilities, {}
         candidates = np.flatnonzero(candidate_mask(list(texts)))
         if candidates.size == 0:
-            return probabilities, details
+            return probabilities, {}
         normalized = [normalize(texts[i]) for i in candidates.tolist()]
         cues = [find_cues(text) for text in normalized]
         units = make_units(normalized, candidates.tolist())
@@ -251,4 +266,15 @@ class SolicitationModel:
                     details["category"][position] = str(categories[k])
                     details["incentive"][position] = None if incentives[k] is None else str(incentives[k])
                     details["sentiment"][position] = bool(sentiment[k])
-        return probabilities, details
+        records = {
+            position: TextDetails(
+                normalized=details["normalized"][position],
+                cues=details["cues"][position],
+                best_span=details["best_span"][position],
+                category=details["category"].get(position),
+                incentive=details["incentive"].get(position),
+                sentiment=details["sentiment"].get(position),
+            )
+            for position in details["normalized"]
+        }
+        return probabilities, records

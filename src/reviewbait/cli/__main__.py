@@ -1,0 +1,6 @@
+"""``python -m reviewbait.cli``: the same command line as ``reviewbait``."""
+
+from reviewbait.cli import run
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,122 @@
+"""Vectorized counting of character n-grams, exactly as scikit-learn's ``char_wb`` analyzer.
+
+Why: counting ``char_wb`` n-grams was the largest single cost of scoring (a Python loop
+that slices every n-gram of every word and looks each one up in a dict). Here the n-grams
+of a whole batch are turned into exact 64-bit keys with NumPy and matched against the
+fitted vocabulary with one exact hash lookup (:class:`reviewbait.text.hashindex.KeyIndex`); the keys are
+exact, so there are no collisions.
+
+Exactness: every character of the vocabulary gets a small code (1..2**bits-1); an n-gram of
+up to ``max_n`` characters packs into one integer (``bits * max_n <= 63``). A character that
+is in no vocabulary entry gets code 0, and so does the separator between padded words, so
+any window holding one can be dropped: it cannot be in the vocabulary. scikit-learn's
+``char_wb`` takes, for each whitespace-separated word padded with one space on each side,
+every substring of length n in the n-gram range with n no longer than the padded word;
+these are exactly the windows that contain no code 0 here. Tests compare the counts with
+``CountVectorizer(analyzer="char_wb")`` on random and real texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from reviewbait.text.hashindex import KeyIndex, count_matrix
+
+__all__ = ["CharNgramCounter"]
+
+_SEPARATOR = "\x00"  # between padded words and between texts; always code 0
+
+
+class CharNgramCounter:
+    """Counts the ``char_wb`` n-grams of a fixed vocabulary in batches of texts.
+
+    ``CharNgramCounter.from_vocabulary(vectorizer.vocabulary_, vectorizer.ngram_range)``
+    returns ``None`` when the vocabulary cannot be packed exactly (too many distinct
+    characters for the n-gram length); the caller then keeps scikit-learn's own counting.
+    """
+
+    def __init__(self, alphabet: str, bits: int, keys: np.ndarray, columns: np.ndarray, ngram_range: tuple[int, int]):
+        self.alphabet = alphabet
+        self.bits = bits
+        self._index = KeyIndex(keys)  # packed n-gram keys; a hash lookup, 3-4x faster than searchsorted
+        self.columns = columns  # column index of each key
+        self.min_n, self.max_n = ngram_range
+        self.n_features = int(columns.size)
+        codes = np.zeros(0x110000, dtype=np.uint16)
+        codes[np.frombuffer(alphabet.encode("utf-32-le"), dtype=np.uint32)] = np.arange(
+            1, len(alphabet) + 1, dtype=np.uint16
+        )
+        self._codes = codes
+
+    @classmethod
+    def from_vocabulary(cls, vocabulary: Mapping[str, int], ngram_range: tuple[int, int]) -> CharNgramCounter | None:
+        min_n, max_n = ngram_range
+        terms = list(vocabulary)
+        lengths = np.fromiter((len(t) for t in terms), dtype=np.int64, count=len(terms))
+        if min_n < 1 or (lengths.size and (lengths.min() < 1 or lengths.max() > max_n)):
+            return None
+        points = np.frombuffer("".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        alphabet_points = np.unique(points)  # sorted code points: the order of sorted(characters)
+        bits = max(1, int(alphabet_points.size).bit_length())
+        if bits * max_n > 63 or (alphabet_points.size and alphabet_points[0] == ord(_SEPARATOR)):
+            return None
+        alphabet = alphabet_points.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+        # every term's characters as codes 1..len(alphabet), packed left-aligned into one key
+        codes = (np.searchsorted(alphabet_points, points) + 1).astype(np.uint64)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if lengths.size else lengths
+        keys = np.zeros(len(terms), dtype=np.uint64)
+        for position in range(max_n):
+            present = lengths > position
+            shift = np.uint64(bits * (max_n - 1 - position))
+            keys[present] |= codes[starts[present] + position] << shift
+        columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(terms))
+        return cls(alphabet, bits, keys, columns, ngram_range)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Count matrix (``len(texts)`` × vocabulary size, float32), as CountVectorizer would give."""
+        n_docs = len(texts)
+        if n_docs == 0:
+            return sp.csr_matrix((0, self.n_features), dtype=np.float32)
+        # a NUL inside a word has code 0 as well, which drops its windows, as it should: no
+        # vocabulary entry contains one
+        pieces = []
+        for text in texts:
+            words = text.split()
+            pieces.append(" " + " \x00 ".join(words) + " " if words else "")
+        lengths = np.fromiter((len(p) + 1 for p in pieces), dtype=np.int64, count=n_docs)
+        joined = _SEPARATOR.join(pieces) + _SEPARATOR
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = self._codes[points].astype(np.uint64)
+        doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+
+        bits = self.bits
+        found_docs: list[np.ndarray] = []
+        found_columns: list[np.ndarray] = []
+        key = np.zeros(codes.size, dtype=np.uint64)
+        valid = np.ones(codes.size, dtype=bool)
+        for n in range(1, self.max_n + 1):
+            # windows of length n start at 0 .. size-n; extend the length n-1 windows by one char
+            tail = codes[n - 1 :]
+            size = tail.size
+            key = key[:size] | (tail << np.uint64(bits * (self.max_n - n)))
+            valid = valid[:size] & (tail != 0)
+            if n < self.min_n:
+                continue
+            starts = np.flatnonzero(valid)
+            if starts.size == 0:
+                continue
+            candidates = key[starts]
+            slot = self._index.get_indexer(candidates)
+            hit = slot >= 0
+            found_docs.append(doc[starts[hit]])
+            found_columns.append(self.columns[slot[hit]])
+        if found_docs:
+            rows = np.concatenate(found_docs)
+            cols = np.concatenate(found_columns)
+        else:
+            rows = cols = np.zeros(0, dtype=np.int64)
+        counts = count_matrix(rows, cols, (n_docs, self.n_features))
+        return counts

@@ -1,0 +1,407 @@
+"""Interpretable signals of review solicitation, per language, with evidence spans.
+
+A solicitation joins an *incentive* to a *review act* through an *exchange*
+(``../LABELING.md``). The cue finder looks for each part, plus the signals that sharpen or
+argue against a flag: a sentiment condition ("5 stars", "好评"), removal or editing of a
+review, off-platform contact, a reporting or news voice, and an incentive disclosure.
+Patterns run on normalized text (see :mod:`reviewbait.text.normalize`) and every hit is mapped
+back to the original text, so a moderator sees the words that were actually written.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any
+
+import re2
+
+from reviewbait.lexicon import CUES, LANGUAGES
+from reviewbait.lexicon.common import SWAP_LINKS, SWAP_WORDS
+from reviewbait.text.normalize import NormalizedText, normalize
+
+__all__ = [
+    "ACT_KINDS",
+    "CUE_KINDS",
+    "LANGUAGES",
+    "Cue",
+    "CueFinder",
+    "cue_feature_names",
+    "cue_features",
+    "factor_alternation",
+    "find_cues",
+    "states_offer",
+]
+
+CUE_KINDS = (
+    "incentive",
+    "review",
+    "platform",
+    "exchange",
+    "sentiment",
+    "removal",
+    "contact",
+    "reporting",
+    "disclosure",
+)
+
+# language → kind → fragments, composed from lexicon/<language>.py (a name tests can patch)
+LEXICON: dict[str, dict[str, tuple[str, ...]]] = CUES
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue found in a text. ``start``/``end`` index the ORIGINAL text."""
+
+    kind: str
+    language: str
+    start: int
+    end: int
+    text: str
+    norm_start: int
+    norm_end: int
+
+
+def _expand_leading_group(fragment: str) -> list[str]:
+    """``(?:sell|buy) reviews`` → ``sell reviews``, ``buy reviews``: the same matches, but each
+    now starts with a literal, so :func:`factor_alternation` can file it under its first
+    character instead of trying it at every position of every text (this kept cue finding
+    from slowing down as the lexicon grew). Optional or nested leading groups stay as they are.
+    """
+    if not fragment.startswith("(?:"):
+        return [fragment]
+    close = fragment.find(")")
+    inner, after = fragment[3:close], fragment[close + 1 :]
+    if close < 0 or "(" in inner or (after and after[0] in "?*+{"):
+        return [fragment]
+    return [alternative + after for alternative in inner.split("|")]
+
+
+def factor_alternation(fragments: tuple[str, ...]) -> str:
+    """One alternation, grouped by literal first character: ``r(?:eview|efund)|f(?:ree)``.
+
+    Python's regex engine tries alternatives one by one; grouping by first character lets
+    it skip most of them after a single comparison, which makes cue finding several times
+    faster without changing what matches (longest alternatives still come first). Ties are
+    broken alphabetically, so the pattern text is the same in every run whatever
+    ``PYTHONHASHSEED`` is (set order used to decide it, and the lexicon fingerprint with it).
+    """
+    by_first: dict[str, list[str]] = {}
+    rest: list[str] = []
+    expanded = {alternative for fragment in fragments for alternative in _expand_leading_group(fragment)}
+    for fragment in sorted(expanded, key=lambda f: (-len(f), f)):
+        first = fragment[0]
+        literal = first.isalnum() and (len(fragment) == 1 or fragment[1] not in "?*+{")
+        if literal:
+            by_first.setdefault(first, []).append(fragment[1:])
+        else:
+            rest.append(fragment)
+    parts = [
+        re.escape(first) + (f"(?:{'|'.join(tails)})" if tails != [""] else "")
+        for first, tails in sorted(by_first.items())
+    ]
+    return "|".join(parts + rest)
+
+
+def _compile(kind: str) -> re.Pattern[str]:
+    """One pattern per kind over every language, factored by first character.
+
+    Languages share one alternation (a single branch per first character instead of one
+    alternation per language): the language of a hit is looked up afterwards, on the hit only.
+    """
+    latin: list[str] = []
+    chinese: list[str] = []
+    for lang, kinds in LEXICON.items():
+        (chinese if lang == "zh" else latin).extend(kinds.get(kind, ()))
+    pattern = rf"(?<!\w)(?:{factor_alternation(tuple(latin))})(?!\w)"
+    if chinese:
+        pattern += f"|{factor_alternation(tuple(chinese))}"
+    return re.compile(pattern)
+
+
+def _compile_languages(kind: str) -> list[tuple[str, re.Pattern[str]]]:
+    return [(lang, re.compile("|".join(kinds[kind]))) for lang, kinds in LEXICON.items() if kinds.get(kind)]
+
+
+_LOOKAROUND = re.compile(r"\(\?<?[!=]")
+# Python's classes are Unicode-wide, RE2's escapes ASCII-only: widen them (inside a class,
+# without the brackets). Every replacement matches at least what the original matched.
+_WIDER = {
+    "\\w": "\\p{L}\\p{N}\\p{M}_",
+    "\\d": "\\p{N}",
+    "\\s": "\\s\\p{Z}\\x{85}\\x{1c}-\\x{1f}\\x{0b}",
+}
+
+
+def _superset_for_re2(pattern: str) -> str:
+    """The pattern with every lookaround dropped and classes widened, for RE2.
+
+    Dropping a lookaround only removes a condition, and widening a class only admits more,
+    so the result matches every text the Python pattern matches (and maybe more). There is
+    no negated class in the lexicon; one would make this unsound, so it is refused.
+    """
+    if "[^" in pattern:
+        raise ValueError("negated classes cannot be widened safely")
+    out: list[str] = []
+    i = 0
+    in_class = False
+    while i < len(pattern):
+        lookaround = None if in_class else _LOOKAROUND.match(pattern, i)
+        if lookaround:  # skip to the matching parenthesis
+            depth, j = 1, lookaround.end()
+            while depth:
+                ch = pattern[j]
+                if ch == "\\":
+                    j += 2
+                    continue
+                depth += (ch == "(") - (ch == ")")
+                j += 1
+            i = j
+            continue
+        ch = pattern[i]
+        if ch == "\\":
+            escape = pattern[i : i + 2]
+            wider = _WIDER.get(escape)
+            out.append(escape if wider is None else (wider if in_class else f"[{wider}]"))
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class and pattern[i - 1] != "[":
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+# a swap word between two words, spaces optional: "avis ↔ avis", "rec x rec", "rezi4rezi"
+_SWAP_LINK = re.compile(rf"(?<=\w) ?(?:{SWAP_LINKS}) ?(?=\w)")
+# the one or two words that end where a swap word starts (group 1: both, group 2: the last)
+_WORDS_BEFORE = re.compile(r"(?<!\w)((?:\w{1,24} )?(\w{1,24}))$")
+
+
+class CueFinder:
+    """Finds cues of every kind; compiled once, safe to share between threads.
+
+    Python's engine scans a text once per kind, trying every alternative at every position;
+    most texts hold cues of only two or three kinds. One RE2 set (all kinds, as supersets,
+    one linear pass) first says which kinds can match at all, and only those are scanned.
+    """
+
+    def __init__(self) -> None:
+        self.patterns = {kind: _compile(kind) for kind in CUE_KINDS}
+        self._languages = {kind: _compile_languages(kind) for kind in CUE_KINDS}
+        options = re2.Options()
+        options.max_mem = 256 << 20
+        self._kinds = list(self.patterns)
+        self._options = options
+        self._prefilter: Any = None
+        self._firsts: dict[str, Any] | None = None
+        self._unfiltered = 0
+
+    def _build_prefilter(self) -> Any:
+        prefilter = re2.Set.SearchSet(self._options)
+        for pattern in self.patterns.values():
+            prefilter.Add(_superset_for_re2(pattern.pattern))
+        prefilter.Compile()
+        # and per kind, where its superset first matches: no cue of the kind starts before it
+        self._firsts = {
+            kind: re2.compile(_superset_for_re2(pattern.pattern), self._options)
+            for kind, pattern in self.patterns.items()
+        }
+        return prefilter
+
+    def _first_position(self, kind: str, text: str) -> int:
+        """Where scanning for ``kind`` can start: the superset's leftmost match (RE2, linear).
+
+        Every cue of the kind is a match of its superset, so none starts earlier; lookbehinds
+        still see the text before the position. Python's engine then scans only the rest.
+        """
+        firsts = self._firsts
+        if firsts is None:
+            return 0
+        try:
+            first = firsts[kind].search(text)
+        except UnicodeEncodeError:  # lone surrogates: scan it all
+            return 0
+        return 0 if first is None else int(first.start())
+
+    def kinds_present(self, text: str) -> list[str]:
+        """The kinds that may have a cue in ``text``, in ``CUE_KINDS`` order (a superset)."""
+        if self._prefilter is None:
+            # compiling the set costs 0.2 s, a cold start's worth: the first texts (one check,
+            # a small file) scan every kind instead, which finds the same cues
+            self._unfiltered += 1
+            if self._unfiltered <= _UNFILTERED_TEXTS:
+                return self._kinds
+            self._prefilter = self._build_prefilter()  # a race builds it twice, harmlessly
+        try:
+            hits = self._prefilter.Match(text)
+        except UnicodeEncodeError:  # lone surrogates: no prefilter, scan every kind
+            return self._kinds
+        return [self._kinds[i] for i in sorted(hits)] if hits else []
+
+    def _language(self, kind: str, hit: str) -> str:
+        for lang, pattern in self._languages[kind]:
+            if pattern.fullmatch(hit):
+                return lang
+        return "common"
+
+    def find(self, normalized: NormalizedText) -> list[Cue]:
+        cues: list[Cue] = []
+        text = normalized.text
+        original = normalized.original
+        for kind in self.kinds_present(text):
+            for m in self.patterns[kind].finditer(text, self._first_position(kind, text)):
+                start, end = normalized.original_span(m.start(), m.end())
+                language = self._language(kind, m.group())
+                cues.append(Cue(kind, language, start, end, original[start:end], m.start(), m.end()))
+        cues.extend(self._swaps(normalized))
+        cues.sort(key=lambda c: (c.norm_start, c.norm_end))
+        return cues
+
+    def _swaps(self, normalized: NormalizedText) -> list[Cue]:
+        """ "avis contre avis", "rec x rec", "5 for 5": a review in return, in any language.
+
+        The same word (or two) on both sides of a swap word is an incentive when it is a
+        review word or a star count; the lexicon cannot say "the same word". Only the words
+        next to each swap word are compared, so this costs next to nothing where there is none.
+        """
+        text = normalized.text
+        found = []
+        for link in _SWAP_LINK.finditer(text):
+            before = _WORDS_BEFORE.search(text, max(0, link.start() - 50), link.start())
+            if before is None:
+                continue
+            for words in (before.group(2), before.group(1)):  # one word, then two
+                if not words or not text.startswith(words, link.end()):
+                    continue
+                end = link.end() + len(words)
+                if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                    continue
+                if words in SWAP_WORDS or self.patterns["review"].search(words):
+                    start = link.start() - len(words)
+                    o_start, o_end = normalized.original_span(start, end)
+                    quote = normalized.original[o_start:o_end]
+                    # a review in return is both the reward and the act it is given for
+                    found.append(Cue("incentive", "common", o_start, o_end, quote, start, end))
+                    found.append(Cue("review", "common", o_start, o_end, quote, start, end))
+                    break
+        return found
+
+
+_UNFILTERED_TEXTS = 200  # texts scanned for every kind before the RE2 prefilter is compiled
+_FINDER: CueFinder | None = None
+
+
+def _finder() -> CueFinder:
+    global _FINDER
+    if _FINDER is None:
+        _FINDER = CueFinder()
+    return _FINDER
+
+
+def find_cues(text: str | NormalizedText) -> list[Cue]:
+    """All cues in ``text``, sorted by position, with spans into the original text."""
+    normalized = text if isinstance(text, NormalizedText) else normalize(text)
+    return _finder().find(normalized)
+
+
+_NEAR = 120  # characters: an incentive this close to a review act is probably tied to it
+_PAIRS = (
+    ("incentive", "review"),
+    ("incentive", "platform"),
+    ("review", "exchange"),
+    ("incentive", "exchange"),
+    ("sentiment", "incentive"),
+    ("removal", "incentive"),
+    ("contact", "incentive"),
+    ("reporting", "review"),
+    ("disclosure", "review"),
+)
+
+
+# Quoted speech: an offer inside quotation marks is usually reported, not made.
+_QUOTED = re.compile(
+    r"«[^»]{3,400}»|“[^”]{3,400}”|„[^“”]{3,400}[“”]|\"[^\"]{3,400}\"|「[^」]{2,200}」|『[^』]{2,200}』"
+)
+
+
+# What a solicitation must state (LABELING.md): something of value, and a review act it is
+# given for. A platform name, a number or a link is context; on its own it is never the act.
+ACT_KINDS = ("review", "sentiment", "removal")
+
+
+def states_offer(cues: list[Cue]) -> bool:
+    """Whether the cues hold an incentive and a review act (rating, stars, a review, its removal).
+
+    Review swaps and coded recruiting ("testers needed, DM") count: a review in return and a
+    recruiting call are incentive cues in the lexicon.
+    """
+    kinds = {cue.kind for cue in cues}
+    return "incentive" in kinds and not kinds.isdisjoint(ACT_KINDS)
+
+
+def cue_feature_names() -> list[str]:
+    names = [f"count_{kind}" for kind in CUE_KINDS]
+    names += [f"near_{a}_{b}" for a, b in _PAIRS]
+    names += ["triple_near", "triple_anywhere", "log_length", "quoted_offer_share", "quoted_offer", "states_offer"]
+    return names
+
+
+def _near(a: list[int], b: list[int]) -> float:
+    if not a or not b:
+        return 0.0
+    return 1.0 if min(abs(x - y) for x in a for y in b) <= _NEAR else 0.5
+
+
+def cue_features(normalized: NormalizedText, cues: list[Cue]) -> list[float]:
+    """Numeric features from the cues of one text, in the order of :func:`cue_feature_names`."""
+    positions: dict[str, list[int]] = {kind: [] for kind in CUE_KINDS}
+    for cue in cues:
+        positions[cue.kind].append((cue.norm_start + cue.norm_end) // 2)
+    row = [math.log1p(len(positions[kind])) for kind in CUE_KINDS]
+    row += [_near(positions[a][:50], positions[b][:50]) for a, b in _PAIRS]
+    inc, rev, exc = positions["incentive"][:50], positions["review"][:50], positions["exchange"][:50]
+    triple_near = 0.0
+    if inc and rev and exc:
+        for r in rev:
+            if any(abs(r - i) <= _NEAR for i in inc) and any(abs(r - e) <= _NEAR for e in exc):
+                triple_near = 1.0
+                break
+    row += [triple_near, 1.0 if (inc and rev and exc) else 0.0, math.log1p(len(normalized.text)) / 10.0]
+    row += _quoted_features(normalized.text, cues)
+    row.append(1.0 if states_offer(cues) else 0.0)
+    return row
+
+
+def _quoted_features(text: str, cues: list[Cue]) -> list[float]:
+    """Share of offer cues inside quotation marks, and whether one quote holds a whole offer.
+
+    Linear in the number of cues and quotes: the quotes ``finditer`` yields never overlap, so
+    they are sorted by start and by end, and a bisection finds the few that can hold a cue.
+    """
+    offer = [c for c in cues if c.kind in ("incentive", "review", "exchange")]
+    if not offer or not any(q in text for q in '«“„"「『'):
+        return [0.0, 0.0]
+    spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    if not spans:
+        return [0.0, 0.0]
+    starts = [a for a, _ in spans]
+    inside = 0
+    kinds_in: dict[int, set[str]] = {}
+    for c in offer:
+        # the spans holding c: the last one starting at or before c, and (for an empty cue at
+        # a boundary) those just before it that end at or after c's end
+        k = bisect_right(starts, c.norm_start) - 1
+        held = False
+        while k >= 0 and spans[k][1] >= c.norm_end:
+            if spans[k][0] <= c.norm_start:
+                held = True
+                kinds_in.setdefault(k, set()).add(c.kind)
+            k -= 1
+        inside += held
+    whole_offer = 1.0 if any({"incentive", "review"} <= kinds for kinds in kinds_in.values()) else 0.0
+    return [inside / len(offer), whole_offer]

@@ -1,0 +1,301 @@
+"""Undo what evaders do to text, keeping a map from every output character back to the input.
+
+Solicitations are written to slip past keyword filters: ``r3v1ew``, ``R**fund``,
+``r e v i e w``, Cyrillic look-alikes, zero-width joiners, ``5⭐ = 🎁``. The model and the
+cue finder read the *normalized* text, while moderators must see evidence in the *original*
+text, so every step here records, for each output character, the span of input characters it
+came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["NormalizedText", "normalize", "normalize_text"]
+
+from reviewbait.lexicon.disguise import EMOJI_WORDS as _EMOJI_WORDS
+from reviewbait.lexicon.disguise import HOMOGLYPHS as _HOMOGLYPHS
+from reviewbait.lexicon.disguise import INVISIBLE as _INVISIBLE
+from reviewbait.lexicon.disguise import KEYWORDS
+from reviewbait.lexicon.disguise import LEET as _LEET
+
+_HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
+_HOMOGLYPH_SET = frozenset(_HOMOGLYPHS)
+# At the edge of a word only these are read as letters: "fr33", "$ave"; never "mate10", "b4", "wow!".
+_EDGE_LEET = frozenset("3@$€")
+
+_SEPARATORS = " .-_*·|/~•"
+_SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-_*·|/~•]){2,}[^\W\d_](?![^\W\d_])")
+_REPEATS = re.compile(r"(\S)\1{2,}")
+_SPACES = re.compile(r"\s{2,}")
+# a token with a letter next to a leetspeak substitute: the only ones worth decoding. The
+# lookbehind only lets a match start where a token starts (a match always did: this just stops
+# the engine from retrying, and backtracking, at every position inside every token).
+_TOKEN = re.compile(r"(?<![\w@$!|€+])[\w@$!|€+]*(?:[^\W\d_][0-9@$!|€+]|[0-9@$!|€+][^\W\d_])[\w@$!|€+]*")
+_MASKED = re.compile(r"[^\W\d_]+(?:[*#•_]+[^\W\d_]*)+")
+_WORD = re.compile(r"\w+")
+
+
+def _rejoin_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    sep = r"[.\-_*·|/~•]{0,2}"
+    alternatives = sorted({w for w in words if len(w) >= 5}, key=lambda w: (-len(w), w))  # same in every run
+    body = "|".join(sep.join(re.escape(ch) for ch in w) for w in alternatives)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+_REJOIN = _rejoin_pattern(KEYWORDS)
+# cheap triggers: skip a pass when its pattern cannot match
+_SPLIT_INSIDE_WORD = re.compile(r"[^\W\d_][.\-_*·|/~•]{1,2}[^\W\d_]")
+_MASK_INSIDE_WORD = re.compile(r"[^\W\d_][*#•_]")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """Normalized text plus, per character, the span of the original text it came from."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    original: str
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of the normalized text to the original text."""
+        if not self.text or end <= start:
+            return (0, 0)
+        start = max(0, min(start, len(self.text) - 1))
+        end = max(start + 1, min(end, len(self.text)))
+        return (self.starts[start], self.ends[end - 1])
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    """NFKC + casefold of one character; whitespace and control characters become a space."""
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cs", "Co", "Cn") or ch.isspace():
+        return " "
+    emoji_word = _EMOJI_WORDS.get(ch)
+    if emoji_word is not None:
+        return f" {emoji_word} "
+    return unicodedata.normalize("NFKC", ch).casefold()
+
+
+_ASCII_CONTROL = {i: " " for i in range(32)} | {127: " "}
+_MARKS = ("Mn", "Me")
+
+
+@lru_cache(maxsize=65536)
+def _fold_or_none(ch: str) -> str | None:
+    """The folded form of ``ch``, "" for invisible characters, None for combining marks."""
+    if ch in _INVISIBLE:
+        return ""
+    if unicodedata.category(ch) in _MARKS:
+        return None
+    return _fold_char(ch)
+
+
+def _fold(text: str) -> tuple[str, list[int], list[int]]:
+    """First pass: per-character folding with the original span of each output character.
+
+    Fast path: one ``str.translate`` plus an ``np.repeat`` of positions, since almost every
+    character folds to exactly one character; combining marks need the slow path, which
+    composes them with the character before.
+    """
+    if text.isascii():
+        folded = text.translate(_ASCII_CONTROL).lower()
+        n = len(folded)
+        return folded, list(range(n)), list(range(1, n + 1))
+    table: dict[int, str] = {}
+    for ch in set(text):
+        out = _fold_or_none(ch)
+        if out is None:
+            return _fold_slow(text)
+        table[ord(ch)] = out
+    folded = text.translate(table)
+    if len(folded) == len(text) and all(len(v) == 1 for v in table.values()):
+        n = len(folded)
+        return folded, list(range(n)), list(range(1, n + 1))
+    lengths = np.fromiter((len(table[ord(ch)]) for ch in text), dtype=np.int64, count=len(text))
+    starts = np.repeat(np.arange(len(text), dtype=np.int64), lengths)
+    return folded, starts.tolist(), (starts + 1).tolist()
+
+
+def _fold_slow(text: str) -> tuple[str, list[int], list[int]]:
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        out = _fold_or_none(ch)
+        if out is None:
+            if chars:
+                composed = unicodedata.normalize("NFC", chars[-1] + ch)
+                if len(composed) == 1:
+                    chars[-1] = composed
+                    ends[-1] = i + 1
+            continue  # a stray combining mark (strike-through, keycap) carries no letter
+        for c in out:
+            chars.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+    return "".join(chars), starts, ends
+
+
+Piece = tuple[str, int, int]  # replacement text, and the [from, to) span of the current string
+Rewriter = Callable[[re.Match[str]], list[Piece] | None]
+State = tuple[str, list[int], list[int]]
+
+
+def _rewrite(state: State, pattern: re.Pattern[str], fn: Rewriter) -> State:
+    """Apply ``fn`` to every match of ``pattern``, carrying original spans along."""
+    text, starts, ends = state
+    out_t: list[str] = []
+    out_s: list[int] = []
+    out_e: list[int] = []
+    pos = 0
+    changed = False
+    for m in pattern.finditer(text):
+        pieces = fn(m)
+        if pieces is None:
+            continue
+        changed = True
+        out_t.append(text[pos : m.start()])
+        out_s.extend(starts[pos : m.start()])
+        out_e.extend(ends[pos : m.start()])
+        for piece, a, b in pieces:
+            out_t.append(piece)
+            out_s.extend([starts[a]] * len(piece))
+            out_e.extend([ends[b - 1]] * len(piece))
+        pos = m.end()
+    if not changed:
+        return state
+    out_t.append(text[pos:])
+    out_s.extend(starts[pos:])
+    out_e.extend(ends[pos:])
+    return "".join(out_t), out_s, out_e
+
+
+def _homoglyphs(m: re.Match[str]) -> list[Piece] | None:
+    token = m.group()
+    if not any(ch in _HOMOGLYPHS for ch in token):
+        return None
+    has_latin = any("a" <= ch <= "z" for ch in token)
+    all_confusable = all(ch in _HOMOGLYPHS or not ch.isalpha() for ch in token)
+    if not (has_latin or all_confusable):
+        return None  # a real Russian or Greek word, not a disguise
+    return [(ch.translate(_HOMOGLYPH_TABLE), m.start() + i, m.start() + i + 1) for i, ch in enumerate(token)]
+
+
+def _letters_only(m: re.Match[str]) -> list[Piece] | None:
+    if not any(ch in _SEPARATORS for ch in m.group()):
+        return None
+    return [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in _SEPARATORS]
+
+
+def _squeeze_repeats(m: re.Match[str]) -> list[Piece]:
+    return [(m.group(1), m.start(), m.start() + 1), (m.group(1), m.start() + 1, m.end())]
+
+
+def _squeeze_spaces(m: re.Match[str]) -> list[Piece]:
+    return [(" ", m.start(), m.end())]
+
+
+def _is_subsequence(needle: str, haystack: str) -> bool:
+    it = iter(haystack)
+    return all(ch in it for ch in needle)
+
+
+@lru_cache(maxsize=4096)
+def _unmask(token: str) -> str | None:
+    """Fill a masked word ("r**fund", "rev#ew") with the keyword it must be, if any."""
+    letters = "".join(ch for ch in token if ch.isalpha())
+    if len(letters) < 3:
+        return None
+    best = None
+    for word in KEYWORDS:
+        if word[0] != letters[0] or abs(len(word) - len(token)) > 1:
+            continue
+        if token[-1].isalpha() and word[-1] != token[-1]:
+            continue
+        if _is_subsequence(letters, word) and (best is None or len(word) > len(best)):
+            best = word
+    return best
+
+
+def _masked(m: re.Match[str]) -> list[Piece] | None:
+    word = _unmask(m.group())
+    if word is None:
+        return None
+    return [(word, m.start(), m.end())]
+
+
+_FOR_SWAP = re.compile(r"([^\W\d_]+)4\1", re.IGNORECASE)
+
+
+def _leet(m: re.Match[str]) -> list[Piece] | None:
+    token = m.group()
+    if not any(ch in _LEET for ch in token) or not any(ch.isalpha() for ch in token):
+        return None
+    if any(ch.isalpha() and ord(ch) > 0x24F for ch in token):
+        return None  # not Latin script: a digit beside a Chinese character is a number ("给8块")
+    if _FOR_SWAP.fullmatch(token):
+        return None  # "r4r", "l4l", "rezi4rezi": 4 is "for" in a swap, not a leet "a"
+    n = len(token)
+    alpha = [ch.isalpha() for ch in token]
+    first = alpha.index(True)
+    last = n - 1 - alpha[::-1].index(True)
+    out = list(token)
+    changed = False
+    for i, ch in enumerate(token):
+        if ch not in _LEET:
+            continue
+        interior = first < i < last
+        # edge runs: only when they touch a letter and consist of unambiguous substitutes
+        if not interior:
+            run = token[last + 1 :] if i > last else token[:first]
+            if not run or len(run) > 3 or not all(c in _EDGE_LEET for c in run):
+                continue
+        out[i] = _LEET[ch]
+        changed = True
+    if not changed:
+        return None
+    return [(c, m.start() + i, m.start() + i + 1) for i, c in enumerate(out)]
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalize ``text`` for matching, with a map back to the original characters.
+
+    Steps: NFKC + casefold, invisible characters dropped, emoji read as words, homoglyphs
+    mapped to Latin, masked keywords filled in, leetspeak inside words decoded, spaced or
+    dotted letters and split keywords joined, runs of 3+ equal characters cut to 2, white
+    space collapsed. Numbers such as "5 stars" or "$10" are left as they are.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"normalize() expects str, got {type(text).__name__}")
+    state = _fold(text)
+    if not text.isascii() and not _HOMOGLYPH_SET.isdisjoint(state[0]):
+        state = _rewrite(state, _WORD, _homoglyphs)
+    if _MASK_INSIDE_WORD.search(state[0]):
+        state = _rewrite(state, _MASKED, _masked)
+    state = _rewrite(state, _TOKEN, _leet)
+    state = _rewrite(state, _SPACED_LETTERS, _letters_only)
+    if _SPLIT_INSIDE_WORD.search(state[0]):
+        state = _rewrite(state, _REJOIN, _letters_only)
+    state = _rewrite(state, _REPEATS, _squeeze_repeats)
+    state = _rewrite(state, _SPACES, _squeeze_spaces)
+    folded, starts, ends = state
+    lo, hi = 0, len(folded)
+    while lo < hi and folded[lo] == " ":
+        lo += 1
+    while hi > lo and folded[hi - 1] == " ":
+        hi -= 1
+    return NormalizedText(folded[lo:hi], tuple(starts[lo:hi]), tuple(ends[lo:hi]), text)
+
+
+def normalize_text(text: str) -> str:
+    """Only the normalized string (what the vectorizers read)."""
+    return normalize(text).text

@@ -1,0 +1,199 @@
+"""Cue extraction per language, with spans into the original text."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewbait.text.cues import CUE_KINDS, LANGUAGES, LEXICON, cue_feature_names, cue_features, find_cues
+from reviewbait.text.normalize import normalize
+
+# One written example per language: (text, {kind: an expected original substring})
+EXAMPLES = {
+    "en": (
+        "Leave a 5-star review on Amazon and get a $10 gift card, DM me",
+        {"review": "review", "incentive": "gift card"},
+    ),
+    "es": (
+        "Deja tu reseña de 5 estrellas y te devolvemos el dinero por PayPal",
+        {"review": "reseña", "incentive": "dinero"},
+    ),
+    "de": (
+        "Nach der Bewertung gibt es die volle Rückerstattung, 5 Sterne bitte",
+        {"review": "Bewertung", "incentive": "Rückerstattung"},
+    ),
+    "fr": (
+        "Laissez un avis 5 étoiles et recevez un bon d'achat de 10 €",
+        {"review": "avis", "incentive": "bon d'achat"},
+    ),
+    "pt": ("Avaliação 5 estrelas com foto = reembolso total no Pix", {"review": "Avaliação", "incentive": "reembolso"}),
+    "it": (
+        "Lascia una recensione a 5 stelle e ricevi un buono sconto",
+        {"review": "recensione", "incentive": "buono sconto"},
+    ),
+    "zh": ("五星好评晒图返现5元，截图发客服", {"review": "好评", "incentive": "返现"}),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_finds_review_and_incentive(language: str) -> None:
+    text, expected = EXAMPLES[language]
+    cues = find_cues(text)
+    for kind, original in expected.items():
+        found = [c.text for c in cues if c.kind == kind]
+        assert original in found, (kind, found)
+    assert any(c.language == language for c in cues)
+
+
+# Incentives that name no money: the house's treat, an unlock, a review in return (the guide
+# lists "a review in return" as an incentive). (text, the incentive as written, its language)
+UNPRICED_INCENTIVES = [
+    ("Review us on Google, next scoop's on us 🍦", "on us", "en"),
+    ("Rate mine, I rate yours ⭐ indie iOS game", "Rate mine", "en"),
+    ("Reseña en Google y la porción de churros va por la casa", "por la casa", "es"),
+    ("rv x rv en mercadolibre? comenten link", "rv x rv", "es"),
+    ("Avaliou no Google? A sobremesa é por nossa conta", "por nossa conta", "pt"),
+    ("Troca de avaliação no Enjoei, bora?", "Troca de avaliação", "pt"),
+    ("Ein Stück Kuchen aufs Haus für jede Bewertung bei Google", "aufs Haus", "de"),
+    ("Bewertungstausch fürs App-Store-Ranking, meldet euch", "Bewertungstausch", "de"),
+    ("Un avis Google et on vous offre le lavage intérieur", "offre", "fr"),
+    ("éval contre éval sur Vinted ? je commence", "éval contre éval", "fr"),
+    ("Lascia una recensione su Google e ti regaliamo il dolce", "regaliamo", "it"),
+    ("Gruppo scambio recensioni Amazon KDP, autori italiani", "scambio recensioni", "it"),
+    ("在懂车帝写条五星点评，下次保养工时费免单", "免单", "zh"),
+    ("京东图书互评，作者群，私信进", "互评", "zh"),
+    ("带图好评 加V领🧧6", "🧧", "zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "incentive", "language"), UNPRICED_INCENTIVES)
+def test_unpriced_incentives_are_found(text: str, incentive: str, language: str) -> None:
+    found = [(c.text, c.language) for c in find_cues(normalize(text)) if c.kind == "incentive"]
+    assert any(t == incentive for t, _ in found), found
+    assert any(lang in (language, "common") for _, lang in found), found
+
+
+@pytest.mark.parametrize(
+    "text", ["Umtausch innerhalb von 30 Tagen", "troca de óleo no sábado", "échange possible en magasin"]
+)
+def test_exchanging_goods_is_not_a_review_swap(text: str) -> None:
+    assert not [c for c in find_cues(normalize(text)) if c.kind == "incentive"]
+
+
+def test_every_language_has_every_main_kind() -> None:
+    for language in LANGUAGES:
+        for kind in ("incentive", "review", "exchange", "sentiment", "removal", "reporting"):
+            assert LEXICON[language].get(kind), (language, kind)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_cue_spans_slice_the_original(language: str) -> None:
+    text, _ = EXAMPLES[language]
+    for cue in find_cues(text):
+        assert text[cue.start : cue.end] == cue.text
+        assert cue.kind in CUE_KINDS
+
+
+def test_disguised_words_are_found_in_their_disguise() -> None:
+    text = "FR33 g1ft for your r3v1ew!"
+    found = {(c.kind, c.text) for c in find_cues(text)}
+    assert ("incentive", "FR33") in found
+    assert ("review", "r3v1ew") in found
+
+
+def test_sentiment_removal_contact_and_reporting() -> None:
+    assert {"sentiment"} <= {c.kind for c in find_cues("only 5 stars please")}
+    assert "removal" in {c.kind for c in find_cues("we refund you if you delete the review")}
+    assert "contact" in {c.kind for c in find_cues("interested? message me on WhatsApp")}
+    assert "reporting" in {c.kind for c in find_cues("According to the FTC, the seller was fined")}
+
+
+def test_tariff_rate_is_not_a_rating() -> None:
+    kinds = [c.kind for c in find_cues("std txt rate applies")]
+    assert "review" not in kinds
+
+
+def test_features_have_their_names_and_see_quoted_offers() -> None:
+    names = cue_feature_names()
+    made = "Si tu enlèves ton avis négatif je te rembourse 15 €"
+    quoted = "Le vendeur m'a écrit « si tu enlèves ton avis négatif je te rembourse 15 € ». C'est légal ?"
+    for text in (made, quoted):
+        n = normalize(text)
+        assert len(cue_features(n, find_cues(n))) == len(names)
+    feature = dict(zip(names, cue_features(normalize(quoted), find_cues(quoted)), strict=True))
+    assert feature["quoted_offer"] == 1.0
+    assert feature["count_reporting"] > 0
+    plain = dict(zip(names, cue_features(normalize(made), find_cues(made)), strict=True))
+    assert plain["quoted_offer"] == 0.0
+
+
+def test_window_cues_come_from_the_whole_text() -> None:
+    """A window's cues are its text's cues inside it, re-based; away from the edges they are
+    exactly what finding cues in the window alone gives."""
+    from reviewbait.model import make_units, unit_cues
+
+    filler = "We had a lovely week at the lake and the kids swam every day. " * 6
+    text = filler + "Leave us a 5-star review on Google and get a free dessert, DM us! " + filler
+    normalized = normalize(text)
+    units = make_units([normalized])
+    assert len(units.units) > 2
+    whole = find_cues(normalized)
+    per_unit = unit_cues(units, [whole])
+    assert per_unit[0] == whole
+    found_in_some_window = False
+    for unit, (lo, hi), cues in zip(units.units[1:], units.span[1:], per_unit[1:], strict=True):
+        for cue in cues:
+            assert unit.text[cue.norm_start : cue.norm_end] == normalized.text[cue.norm_start + lo : cue.norm_end + lo]
+            assert text[cue.start : cue.end] == cue.text
+        inner = {(c.kind, c.norm_start) for c in cues if c.norm_start >= 20 and c.norm_end <= hi - lo - 20}
+        alone = {(c.kind, c.norm_start) for c in find_cues(unit) if c.norm_start >= 20 and c.norm_end <= hi - lo - 20}
+        assert inner == alone
+        found_in_some_window |= any(c.kind == "incentive" for c in cues)
+    assert found_in_some_window
+
+
+def test_kind_prefilter_never_hides_a_cue() -> None:
+    """Scanning only the kinds the RE2 set reports finds exactly what scanning every kind finds."""
+    import numpy as np
+
+    from reviewbait.text.cues import _finder
+    from reviewbait.training.augment import obfuscate
+    from reviewbait.training.corpus import load_corpus
+
+    finder = _finder()
+    texts = load_corpus()["text"].tolist()
+    rng = np.random.default_rng(3)
+    texts += [obfuscate(t, rng) for t in texts[::3]] + ["bad \ud800 review for a free gift", ""]
+    skipped = 0
+    for text in texts:
+        normalized = normalize(text)
+        every = {(k, m.span()) for k, p in finder.patterns.items() for m in p.finditer(normalized.text)}
+        every |= {(c.kind, (c.norm_start, c.norm_end)) for c in finder._swaps(normalized)}
+        assert {(c.kind, (c.norm_start, c.norm_end)) for c in find_cues(normalized)} == every
+        skipped += len(CUE_KINDS) - len(finder.kinds_present(normalized.text))
+    assert skipped > len(texts)  # the prefilter does skip work
+
+
+def test_alternatives_of_equal_length_are_in_alphabetical_order_longest_first() -> None:
+    from reviewbait.text.cues import factor_alternation
+
+    assert factor_alternation(("rebate", "refund", "re", "bonus", "bon")) == "b(?:onus|on)|r(?:ebate|efund|e)"
+
+
+def test_the_compiled_lexicon_is_the_same_whatever_the_hash_seed() -> None:
+    """Alternation order used to follow set order, so the pattern text changed with PYTHONHASHSEED."""
+    import os
+    import subprocess
+    import sys
+
+    script = "from reviewbait.lexicon import lexicon_text; import sys; sys.stdout.write(lexicon_text())"
+    texts = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(texts) == 1
