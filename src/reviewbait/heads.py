@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from reviewbait.lexicon.head_blocks import AUDIENCE, INCENTIVES, SUBTYPES
+from reviewbait.lexicon import MODULES, head_blocks
 from reviewbait.text.cues import factor_alternation
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "audience_counts",
     "incentive_counts",
     "subtype_counts",
+    "with_language_words",
 ]
 
 _NON_CJK = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
@@ -84,6 +85,29 @@ def _fast_alternation(pattern: str) -> str:
         parts.append(factor_alternation(other))
     return "|".join(parts)
 
+
+def with_language_words(block: str, entries: dict[str, str], modules: dict[str, Any] | None = None) -> dict[str, str]:
+    """A head block's shared entries plus the words each language module adds to it.
+
+    A language keeps its head words in its own ``lexicon/<code>.py`` as
+    ``HEAD_WORDS[block][name]`` (an alternation); they are appended to the shared entry of that
+    name. Compiled alternations are sorted (:func:`_fast_alternation`), so where a word is
+    written does not change the pattern. A name the block does not have is an error.
+    """
+    merged = dict(entries)
+    for language, module in (MODULES if modules is None else modules).items():
+        for name, words in getattr(module, "HEAD_WORDS", {}).get(block, {}).items():
+            if name not in merged:
+                raise KeyError(
+                    f"lexicon/{language}.py: HEAD_WORDS[{block!r}] names {name!r}, which is not one of {sorted(merged)}"
+                )
+            merged[name] = f"{merged[name]}|{words}"
+    return merged
+
+
+SUBTYPES = with_language_words("subtypes", head_blocks.SUBTYPES)
+AUDIENCE = with_language_words("audience", head_blocks.AUDIENCE)
+INCENTIVES = with_language_words("incentives", head_blocks.INCENTIVES)
 
 _SUBTYPE_PATTERNS = [re.compile(_fast_alternation(pattern)) for pattern in SUBTYPES.values()]
 _AUDIENCE_PATTERNS = [re.compile(_fast_alternation(pattern)) for pattern in AUDIENCE.values()]

@@ -3,12 +3,15 @@
 No logic lives here (the fingerprint aside, which hashes what the logic built from this
 data). To add a language: write ``lexicon/<code>.py`` with ``CUES`` (cue fragments per kind)
 and ``EXAMPLES`` (sentences per kind that ``tests/lexicon/`` runs through the gate and the
-cue finder), then list it in :data:`LANGUAGES`. The gate's stems
-(:mod:`~reviewbait.lexicon.gate_stems`), the heads' blocks
-(:mod:`~reviewbait.lexicon.head_blocks`) and the disguise tables
-(:mod:`~reviewbait.lexicon.disguise`) are multilingual alternations; add the language's
-words there too. Any change here changes :func:`lexicon_fingerprint`, so a model trained
-before it asks to be retrained.
+cue finder), its gate stems in ``GATE_STEMS`` (``"review"``, ``"removal"``, ``"value"``)
+and its head words in ``HEAD_WORDS`` (block → name → alternation, for the blocks
+``"subtypes"``, ``"audience"`` and ``"incentives"``), then list it in :data:`LANGUAGES` and
+:data:`MODULES`: one module per language. The gate and the heads append these to the shared
+alternations of :mod:`~reviewbait.lexicon.gate_stems` and
+:mod:`~reviewbait.lexicon.head_blocks`, which still hold the first seven languages' words
+together (the gate's order is part of the fingerprint; the heads' alternations are sorted
+when compiled, so where a head word is written does not change the pattern). Any change here
+changes :func:`lexicon_fingerprint`, so a model trained before it asks to be retrained.
 
 Cue fragments are regular expressions over casefolded, normalized text. Latin-script
 fragments are wrapped in word boundaries; Chinese ones are not (no spaces in Chinese).
@@ -19,16 +22,16 @@ from __future__ import annotations
 from reviewbait.lexicon import common, de, en, es, fr, it, pt, zh
 from reviewbait.lexicon.fingerprint import lexicon_fingerprint, lexicon_text
 
-__all__ = ["CUES", "EXAMPLES", "LANGUAGES", "lexicon_fingerprint", "lexicon_text"]
+__all__ = ["CUES", "EXAMPLES", "LANGUAGES", "MODULES", "lexicon_fingerprint", "lexicon_text"]
 
 LANGUAGES = ("en", "es", "de", "fr", "pt", "it", "zh")
 
 # "common" first, then the languages in this order: a hit matched by two languages' fragments
 # is attributed to the first (and the order is part of the fingerprint)
-_MODULES = {"common": common, "en": en, "es": es, "pt": pt, "de": de, "fr": fr, "it": it, "zh": zh}
+MODULES = {"common": common, "en": en, "es": es, "pt": pt, "de": de, "fr": fr, "it": it, "zh": zh}
 
 # language → kind → fragments
-CUES: dict[str, dict[str, tuple[str, ...]]] = {lang: module.CUES for lang, module in _MODULES.items()}
+CUES: dict[str, dict[str, tuple[str, ...]]] = {lang: module.CUES for lang, module in MODULES.items()}
 
 # language → kind → example sentences, each holding a cue of that kind in that language
-EXAMPLES: dict[str, dict[str, tuple[str, ...]]] = {lang: module.EXAMPLES for lang, module in _MODULES.items()}
+EXAMPLES: dict[str, dict[str, tuple[str, ...]]] = {lang: module.EXAMPLES for lang, module in MODULES.items()}

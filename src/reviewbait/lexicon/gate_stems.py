@@ -3,7 +3,9 @@
 Data only; the logic (one RE2 program over a batch) is in :mod:`reviewbait.text.gate`. The
 stems of all languages are one alternation each, in the order the shipped model's lexicon
 fingerprint records (reordering them changes the fingerprint, and the model then asks to be
-retrained), so they are kept together here rather than split per language.
+retrained), so the first seven languages' stems are kept together here. A language added
+later writes its stems in its own module (``GATE_STEMS``), which
+:func:`reviewbait.text.gate.stems` appends after these.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The heads' own blocks: incentive sub-types, audience signals and incentive types, in every language.
 
 Data only; :mod:`reviewbait.heads` counts them. Each entry is one alternation across
-languages, in the order the shipped model's lexicon fingerprint records, so the languages
-of an entry stay together here rather than split per language.
+languages, in the order the shipped model's lexicon fingerprint records, so the first seven
+languages of an entry stay together here. A language added later writes its head words in
+its own module (``HEAD_WORDS``), which :func:`reviewbait.heads.with_language_words` appends.
 """
 
 from __future__ import annotations

@@ -24,13 +24,35 @@ from typing import Any
 import numpy as np
 import re2
 
+from reviewbait.lexicon import MODULES, gate_stems
 from reviewbait.lexicon.gate_stems import DISGUISED_REVIEW as _DISGUISED_REVIEW
-from reviewbait.lexicon.gate_stems import REMOVAL_STEMS as _REMOVAL_STEMS
-from reviewbait.lexicon.gate_stems import REVIEW_STEMS as _REVIEW_STEMS
-from reviewbait.lexicon.gate_stems import VALUE_STEMS as _VALUE_STEMS
 from reviewbait.text.normalize import _HOMOGLYPHS, _INVISIBLE, _LEET
 
 __all__ = ["GATE_PATTERN", "REVIEW_PATTERN", "candidate_mask"]
+
+GATE_STEM_KINDS = ("review", "removal", "value")
+
+
+def stems(kind: str, shared: str, modules: dict[str, Any] | None = None) -> str:
+    """The shared stems of ``kind`` plus each language module's ``GATE_STEMS[kind]``.
+
+    A language keeps its gate stems in its own ``lexicon/<code>.py``; they are appended after
+    the shared ones (whose order the lexicon fingerprint records). An unknown kind is an error.
+    """
+    parts = [shared]
+    for language, module in (MODULES if modules is None else modules).items():
+        extra = getattr(module, "GATE_STEMS", {})
+        unknown = set(extra) - set(GATE_STEM_KINDS)
+        if unknown:
+            raise KeyError(f"lexicon/{language}.py: GATE_STEMS has {sorted(unknown)}; kinds are {GATE_STEM_KINDS}")
+        if extra.get(kind):
+            parts.append(extra[kind])
+    return "|".join(parts)
+
+
+_REVIEW_STEMS = stems("review", gate_stems.REVIEW_STEMS)
+_REMOVAL_STEMS = stems("removal", gate_stems.REMOVAL_STEMS)
+_VALUE_STEMS = stems("value", gate_stems.VALUE_STEMS)
 
 _SEPARATORS = "\\s.\\-_*·|/~•'" + "".join(sorted(_INVISIBLE))
 
