@@ -19,8 +19,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils.validation import check_is_fitted
 
+from reviewbait.exported.inference import unit_features
 from reviewbait.text.char_ngrams import CharNgramCounter
-from reviewbait.text.cues import Cue, cue_feature_names, cue_features, find_cues
+from reviewbait.text.cues import Cue, cue_feature_names, find_cues
 from reviewbait.text.normalize import NormalizedText, normalize
 from reviewbait.text.word_ngrams import WordNgramCounter
 
@@ -169,18 +170,7 @@ class SolicitationFeatures(TransformerMixin, BaseEstimator):
         texts = [n.text for n in normalized]
         if cues is None:
             cues = [find_cues(n) for n in normalized]
-        cue_block = np.array(
-            [cue_features(n, c) for n, c in zip(normalized, cues, strict=True)], dtype=np.float32
-        ).reshape(len(texts), len(cue_feature_names()))
-        return sp.hstack(
-            [
-                self._word_tfidf(texts),
-                self._char_tfidf(texts),
-                sp.csr_matrix(cue_block * np.float32(self.cue_weight)),
-            ],
-            format="csr",
-            dtype=np.float32,
-        )
+        return unit_features(self._word_tfidf(texts), self._char_tfidf(texts), normalized, cues, self.cue_weight)
 
     def _char_tfidf(self, texts: list[str]) -> sp.csr_matrix:
         """The character TF-IDF block, counted by :class:`CharNgramCounter` (same numbers, faster)."""

@@ -87,6 +87,28 @@ def l2_normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return matrix
 
 
+def unit_features(
+    word_block: sp.csr_matrix,
+    char_block: sp.csr_matrix,
+    normalized: Sequence[NormalizedText],
+    cues: Sequence[list[Cue]],
+    cue_weight: float,
+) -> sp.csr_matrix:
+    """The detector's feature rows: the word and character TF-IDF blocks, then the weighted cues.
+
+    One definition for the fitted transformer (:mod:`reviewbait.features`) and the exported
+    model, which must give the same matrix bit for bit.
+    """
+    cue_block = np.array([cue_features(n, c) for n, c in zip(normalized, cues, strict=True)], dtype=np.float32).reshape(
+        len(normalized), len(cue_feature_names())
+    )
+    return sp.hstack(
+        [word_block, char_block, sp.csr_matrix(cue_block * np.float32(cue_weight))],
+        format="csr",
+        dtype=np.float32,
+    )
+
+
 @dataclass(frozen=True)
 class Tfidf:
     """The weighing half of a fitted ``TfidfVectorizer``: sublinear tf, idf, row norm."""
@@ -131,17 +153,12 @@ class ExportedFeatures:
         texts = [n.text for n in normalized]
         if cues is None:
             cues = [find_cues(n) for n in normalized]
-        cue_block = np.array(
-            [cue_features(n, c) for n, c in zip(normalized, cues, strict=True)], dtype=np.float32
-        ).reshape(len(texts), len(cue_feature_names()))
-        return sp.hstack(
-            [
-                self.word_tfidf.weigh(self.word_counter.transform(texts)),
-                self.char_tfidf.weigh(self.char_counter.transform(texts)),
-                sp.csr_matrix(cue_block * np.float32(self.cue_weight)),
-            ],
-            format="csr",
-            dtype=np.float32,
+        return unit_features(
+            self.word_tfidf.weigh(self.word_counter.transform(texts)),
+            self.char_tfidf.weigh(self.char_counter.transform(texts)),
+            normalized,
+            cues,
+            self.cue_weight,
         )
 
 
