@@ -27,7 +27,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 import zlib
 from pathlib import Path
 
@@ -35,6 +34,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_core import KEYWORDS, best_rate, fresh_process_seconds  # noqa: E402  (the same measures as the SMS stream)
+
 REAL = ROOT.parent / "shared" / "corpora" / "real"
 # review sites, marketplaces, app stores, and the short social posts they sit beside
 REVIEW_CORPORA = (
@@ -95,24 +97,6 @@ def plain_pipeline():  # type: ignore[no-untyped-def]
     return pipeline.fit(train["text"].tolist(), train["label"].to_numpy(dtype=int))
 
 
-def best_rate(func, texts: list[str], rounds: int = 3) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        func(texts)
-        times.append(time.perf_counter() - start)
-    return len(texts) / min(times)
-
-
-def fresh_process_seconds(code: str, rounds: int = 5) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def cold_start() -> dict[str, object]:
     """Median wall time of fresh processes, alternated so that load on the machine hits both."""
     sklearn_times, reviewbait_times = [], []
@@ -134,23 +118,16 @@ def cold_start() -> dict[str, object]:
 
 
 def main() -> None:
-    import re
-
     from reviewbait import Detector
     from reviewbait.text.gate import candidate_mask
 
-    keywords = re.compile(
-        r"review|rating|refund|free|gift ?card|prize|win|coupon|discount|cash|paypal|5 stars?|reseña|bewertung|avis|"
-        r"recensione|avaliação|好评|返现",
-        re.IGNORECASE,
-    )
     stream = review_stream()
     detector = Detector.load()
     detector.probabilities(stream[:200])  # warm caches
     plain = plain_pipeline()
     plain.predict_proba(stream[:200])
 
-    regex_rate = best_rate(lambda texts: [bool(keywords.search(t)) for t in texts], stream)
+    regex_rate = best_rate(lambda texts: [bool(KEYWORDS.search(t)) for t in texts], stream)
     model_rate = best_rate(detector.probabilities, stream)
     plain_rate = best_rate(plain.predict_proba, stream)
     results: dict[str, object] = {

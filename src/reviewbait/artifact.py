@@ -178,10 +178,6 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
     return manifest
 
 
-def _minor(version: str) -> str:
-    return ".".join(version.split(".")[:2])
-
-
 def _check_lexicon(artifact: Path, manifest: dict[str, Any], *, trusted: bool) -> None:
     """Refuse a model trained with other cue, gate or head patterns (a warning if ``trusted``).
 

@@ -7,8 +7,10 @@ the report and the page read this tuple.
 
 from __future__ import annotations
 
-__all__ = ["OPTIONAL_COLUMNS", "SCORE_COLUMNS"]
+__all__ = ["ID_COLUMNS", "OPTIONAL_COLUMNS", "SCORE_COLUMNS"]
 
 SCORE_COLUMNS = ("probability", "flag", "category", "incentive", "sentiment_conditioned", "evidence")
 # Files scored before the incentive column existed lack these; `reviewbait report` still reads them.
 OPTIONAL_COLUMNS = frozenset({"incentive"})
+# Where a file keeps its row ids, first match wins (evaluate and the page read them).
+ID_COLUMNS = ("id", "post_id", "ID", "Id")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -152,11 +153,11 @@ class Detector:
         model, manifest = load_model(path, trusted=trusted)
         return cls(model, threshold=threshold, manifest=manifest)
 
-    @property
+    @cached_property
     def pipeline(self) -> Any:
         """The fitted scikit-learn pipeline (features → calibrated classifier); imports scikit-learn.
 
-        Rebuilt from the exported arrays (:func:`reviewbait.exported.export.to_pipeline`), nothing
+        Rebuilt once, on first use, from the exported arrays (:func:`reviewbait.exported.export.to_pipeline`), nothing
         unpickled. Its ``predict_proba`` scores whole texts, without the gate or windows.
         """
         from reviewbait.exported.export import to_pipeline

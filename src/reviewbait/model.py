@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from itertools import pairwise
+from dataclasses import dataclass, field, replace
+from itertools import islice, pairwise
 from typing import Any
 
 import numpy as np
@@ -118,7 +118,8 @@ class OfferRule:
             return False
         if self.without_act and kinds.isdisjoint(ACT_KINDS):
             return True
-        return len(_WORDS.findall(normalized.text)) <= self.max_words
+        # count no further than the limit: a long text need not be split into all its words
+        return sum(1 for _ in islice(_WORDS.finditer(normalized.text), self.max_words + 1)) <= self.max_words
 
 
 # Words for the rule's length: runs of letters or digits, and, in Chinese (no spaces), every
@@ -197,28 +198,12 @@ class SolicitationModel:
         self, texts: Sequence[str], *, with_details: bool = False, heads_from: float = 0.0
     ) -> tuple[np.ndarray, dict[int, TextDetails]]:
         """Probabilities for ``texts`` (all str), and, on request, what produced each one
-        (position → :class:`TextDetails`, for the texts that passed the gate).
-
-        Details, for the texts that passed the gate: ``normalized`` (position → NormalizedText),
-        ``cues`` (position → the cues of the whole text),
-        ``best_span`` (position → normalized span of the best unit), ``category``,
-        ``incentive`` and ``sentiment`` (position → head output, computed on the best unit). The heads run only
+        (position → :class:`TextDetails`, for the texts that passed the gate). The heads run only
         for texts whose probability is at least ``heads_from`` (callers pass their threshold:
         a category is only reported for flagged texts, and the heads cost as much as scoring).
         """
-        n = len(texts)
-        probabilities = np.zeros(n, dtype=np.float64)
-        details: dict[str, Any] = {
-            "normalized": {},
-            "cues": {},
-            "best_span": {},
-            "category": {},
-            "incentive": {},
-            "sentiment": {},
-        }
-        if n == 0:
-            return probabilities, {}
-        candidates = np.flatnonzero(candidate_mask(list(texts)))
+        probabilities = np.zeros(len(texts), dtype=np.float64)
+        candidates = np.flatnonzero(candidate_mask(list(texts))) if len(texts) else np.empty(0, dtype=np.int64)
         if candidates.size == 0:
             return probabilities, {}
         normalized = [normalize(texts[i]) for i in candidates.tolist()]
@@ -226,7 +211,7 @@ class SolicitationModel:
         units = make_units(normalized, candidates.tolist())
         X = _transform_in_blocks(self.features, units.units, unit_cues(units, cues))
         unit_p = self.classifier.predict_proba(X)[:, 1]
-        rule = getattr(self, "offer_rule", None)
+        rule = self.offer_rule
         if rule is not None:
             ruled = [
                 position
@@ -242,39 +227,32 @@ class SolicitationModel:
         first[1:] = owners_sorted[1:] != owners_sorted[:-1]
         best_units = order[first]
         probabilities[units.owner[best_units]] = unit_p[best_units]
-        if with_details:
-            details["normalized"] = dict(zip(candidates.tolist(), normalized, strict=True))
-            details["cues"] = dict(zip(candidates.tolist(), cues, strict=True))
-            for unit in best_units.tolist():
-                details["best_span"][int(units.owner[unit])] = units.span[unit]
-            headed = best_units[unit_p[best_units] >= heads_from]
-            if headed.size:
-                best_X = X[headed]
-                whole = details["normalized"]
-                unit_texts = [units.units[u].text for u in headed]
-                contexts = [whole[int(units.owner[u])].text for u in headed]
-                categories = self.category_classifier.predict(best_X, texts=unit_texts, contexts=contexts)
-                incentive_head = getattr(self, "incentive_classifier", None)  # None in older artifacts
-                incentives = (
-                    incentive_head.predict(best_X, texts=unit_texts, contexts=contexts)
-                    if incentive_head is not None
-                    else [None] * headed.size
-                )
-                sentiment = self.sentiment_classifier.predict(best_X)
-                for k, unit in enumerate(headed.tolist()):
-                    position = int(units.owner[unit])
-                    details["category"][position] = str(categories[k])
-                    details["incentive"][position] = None if incentives[k] is None else str(incentives[k])
-                    details["sentiment"][position] = bool(sentiment[k])
+        if not with_details:
+            return probabilities, {}
+        # one best unit per candidate, in the candidates' (ascending) order
         records = {
-            position: TextDetails(
-                normalized=details["normalized"][position],
-                cues=details["cues"][position],
-                best_span=details["best_span"][position],
-                category=details["category"].get(position),
-                incentive=details["incentive"].get(position),
-                sentiment=details["sentiment"].get(position),
-            )
-            for position in details["normalized"]
+            int(units.owner[unit]): TextDetails(normalized=n, cues=c, best_span=units.span[unit])
+            for unit, n, c in zip(best_units.tolist(), normalized, cues, strict=True)
         }
+        headed = best_units[unit_p[best_units] >= heads_from]
+        if headed.size:
+            best_X = X[headed]
+            owners = [int(units.owner[u]) for u in headed]
+            unit_texts = [units.units[u].text for u in headed]
+            contexts = [records[position].normalized.text for position in owners]
+            categories = self.category_classifier.predict(best_X, texts=unit_texts, contexts=contexts)
+            incentive_head = self.incentive_classifier
+            incentives = (
+                incentive_head.predict(best_X, texts=unit_texts, contexts=contexts)
+                if incentive_head is not None
+                else [None] * headed.size
+            )
+            sentiment = self.sentiment_classifier.predict(best_X)
+            for k, position in enumerate(owners):
+                records[position] = replace(
+                    records[position],
+                    category=str(categories[k]),
+                    incentive=None if incentives[k] is None else str(incentives[k]),
+                    sentiment=bool(sentiment[k]),
+                )
         return probabilities, records

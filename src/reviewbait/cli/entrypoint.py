@@ -13,9 +13,8 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
-from reviewbait.cli import corpus, evaluate, explain, report, score, serve, train, triage
+from reviewbait.cli import _quiet_keyboard_interrupt, corpus, evaluate, explain, report, score, serve, train, triage
 from reviewbait.errors import ISSUES_URL, ReviewbaitError
 
 __all__ = ["COMMANDS", "build_parser", "main", "run"]
@@ -127,9 +126,3 @@ def run() -> None:
         sys.excepthook = _quiet_keyboard_interrupt
         raise KeyboardInterrupt
     sys.exit(code)
-
-
-def _quiet_keyboard_interrupt(kind: type[BaseException], value: BaseException, traceback: Any) -> None:
-    """The one line is printed already; any other exception is reported as usual."""
-    if not issubclass(kind, KeyboardInterrupt):
-        sys.__excepthook__(kind, value, traceback)

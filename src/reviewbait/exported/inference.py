@@ -29,6 +29,7 @@ from reviewbait.heads import _cjk_only, audience_counts, incentive_counts, subty
 from reviewbait.model import OfferRule, SolicitationModel
 from reviewbait.text.char_ngrams import CharNgramCounter
 from reviewbait.text.cues import Cue, cue_feature_names, cue_features, find_cues
+from reviewbait.text.hashindex import count_matrix
 from reviewbait.text.normalize import NormalizedText
 from reviewbait.text.word_ngrams import WordNgramCounter
 
@@ -272,17 +273,9 @@ class ExportedHead:
                 if column is not None:
                     rows.append(row)
                     columns.append(column)
-        counts = sp.csr_matrix(
-            (
-                np.ones(len(rows), dtype=np.float32),
-                (np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)),
-            ),
-            shape=(len(texts), len(vocabulary)),
-            dtype=np.float32,
+        return count_matrix(
+            np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64), (len(texts), len(vocabulary))
         )
-        counts.sum_duplicates()
-        counts.sort_indices()
-        return counts
 
     def _augment(self, X: Any, texts: list[str], contexts: Sequence[str] | None) -> sp.csr_matrix:
         contexts = texts if contexts is None else list(contexts)

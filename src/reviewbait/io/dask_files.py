@@ -29,6 +29,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from reviewbait.io.dask import DaskInputError, _cached_detector, _model_key, score
 from reviewbait.io.formats import format_of
+from reviewbait.io.pool import _worker_count
 
 __all__ = ["DaskRun", "read_inputs", "score_files"]
 
@@ -320,13 +321,6 @@ class DaskRun:
         )
 
 
-def _local_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS, Windows
-        return os.cpu_count() or 1
-
-
 @contextlib.contextmanager
 def _client(scheduler: Any, n_workers: int | None) -> Iterator[Any]:
     from distributed import Client, LocalCluster
@@ -347,7 +341,7 @@ def _client(scheduler: Any, n_workers: int | None) -> Iterator[Any]:
     # one single-threaded process per core: scoring is CPU-bound Python that holds the GIL
     with (
         LocalCluster(
-            n_workers=n_workers or _local_workers(), threads_per_worker=1, processes=True, dashboard_address=":0"
+            n_workers=n_workers or _worker_count(None), threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster) as client,
     ):

@@ -25,8 +25,10 @@ import numpy as np
 import re2
 
 from reviewbait.lexicon import MODULES, gate_stems
+from reviewbait.lexicon.disguise import HOMOGLYPHS as _HOMOGLYPHS
+from reviewbait.lexicon.disguise import INVISIBLE as _INVISIBLE
+from reviewbait.lexicon.disguise import LEET as _LEET
 from reviewbait.lexicon.gate_stems import DISGUISED_REVIEW as _DISGUISED_REVIEW
-from reviewbait.text.normalize import _HOMOGLYPHS, _INVISIBLE, _LEET
 
 __all__ = ["GATE_PATTERN", "REVIEW_PATTERN", "candidate_mask"]
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from reviewbait.columns import ID_COLUMNS
 from reviewbait.io.tables import TableError, describe_rows, read_table, require_columns
 from reviewbait.training.corpus import map_retired_categories
 
@@ -70,7 +71,7 @@ def parse_labels(frame: pd.DataFrame, column: str, *, id_column: str | None = No
 
 
 def _id_column(frame: pd.DataFrame, text_column: str) -> str | None:
-    for name in ("id", "post_id", "ID", "Id"):
+    for name in ID_COLUMNS:
         if name in frame.columns and name != text_column:
             return name
     return None
