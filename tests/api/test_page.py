@@ -106,6 +106,9 @@ def test_a_file_is_scored_as_reviewbait_score_scores_it(live: LiveServer, tiny_m
     assert first["id"] == "r0" and first["line"] == 2 and first["text"] == rows[1][1]
     assert first["language"] == "en" and not first["language_given"]
     assert sum(row["flag"] for row in done["rows"]) == expected.rows_flagged
+    with (tmp_path / "cli.csv").open(newline="", encoding="utf-8") as handle:
+        offered = [r["reviewbait_incentive"] for r in csv.DictReader(handle)]
+    assert [row["incentive_type"] for row in done["rows"]] == offered  # what labelling a row pre-fills
 
 
 def test_the_file_is_read_by_the_cli_reader_and_its_errors_are_shown_in_words(live: LiveServer) -> None:

@@ -35,7 +35,7 @@ from fastapi.responses import Response, StreamingResponse
 from reviewbait.api.deps import DetectorDep, SettingsDep
 from reviewbait.api.problems import ProblemError
 from reviewbait.api.settings import UPLOAD_PREFIX
-from reviewbait.columns import SCORE_COLUMNS
+from reviewbait.columns import ID_COLUMNS, SCORE_COLUMNS
 from reviewbait.detector import parse_threshold
 from reviewbait.errors import BatchError
 from reviewbait.io.formats import default_output, format_of
@@ -317,9 +317,8 @@ def scored_rows(path: Path, text_column: str, prefix: str = PREFIX) -> list[dict
     try:
         columns = source.columns
         added = {name: columns.index(prefix + name) for name in SCORE_COLUMNS}
-        incentive = _column(columns, prefix + "incentive_type")
         text = columns.index(text_column)
-        ident = _column(columns, "id", "post_id", "ID", "Id")
+        ident = _column(columns, *ID_COLUMNS)
         language = _column(columns, "language", "lang")
         platform = _column(columns, "platform")
         rows: list[dict[str, Any]] = []
@@ -336,14 +335,13 @@ def scored_rows(path: Path, text_column: str, prefix: str = PREFIX) -> list[dict
                     "probability": float(cells[added["probability"]] or 0.0),
                     "flag": str(cells[added["flag"]]) in ("1", "1.0", "true", "True"),
                     "category": cells[added["category"]] or "",
+                    "incentive_type": cells[added["incentive"]] or "",
                     "sentiment_conditioned": str(cells[added["sentiment_conditioned"]]) in ("1", "true", "True"),
                     "evidence": cells[added["evidence"]] or "",
                     "language": given if re.fullmatch(r"[a-z]{2}", given) else guess_language(body),
                     "language_given": bool(re.fullmatch(r"[a-z]{2}", given)),
                     "platform": (cells[platform] or "") if platform is not None else "",
                 }
-                if incentive is not None:
-                    row["incentive_type"] = cells[incentive] or ""
                 rows.append(row)
     finally:
         source.close()
