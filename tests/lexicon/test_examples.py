@@ -47,3 +47,36 @@ def test_lexicon_modules_hold_no_logic() -> None:
             if (inspect.isfunction(value) or inspect.isclass(value)) and value.__module__ == module.__name__
         ]
         assert defined == [], (module.__name__, defined)
+
+
+def _top_level_bars(fragment: str) -> int:
+    """How many ``|`` sit outside every group and class of a fragment."""
+    depth, bars, i, in_class = 0, 0, 0, False
+    while i < len(fragment):
+        ch = fragment[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            bars += 1
+        i += 1
+    return bars
+
+
+def test_no_fragment_is_a_bare_alternation() -> None:
+    """``r"usdt|btc"`` would be filed under its first character and match "ubtc", not "btc":
+    the cue finder factors fragments by their first character, so each must be one alternative."""
+    from reviewbait.text.cues import find_cues
+
+    bad = [
+        (lang, kind, f) for lang, kinds in CUES.items() for kind, fs in kinds.items() for f in fs if _top_level_bars(f)
+    ]
+    assert bad == []
+    assert [c.text for c in find_cues("paid in btc for a review") if c.kind == "incentive"] == ["paid", "btc"]
+    assert _top_level_bars(r"a|b") == 1 and _top_level_bars(r"(?:a|b)[|]") == 0

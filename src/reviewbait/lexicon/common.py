@@ -15,12 +15,15 @@ MONEY = (
 # Review swaps ("avis contre avis", "rec x rec", "5 for 5"): the words that link the two sides
 # in every language, and the short review words that count as "a review in return".
 SWAP_LINKS = r"contre|gegen|for|x|×|✖|per|por|pour|pra|4|↔|<->|⇄|⇆|="
-SWAP_WORDS = frozenset({"1", "2", "3", "4", "5", "rec", "rev", "rv", "recs", "revs", "rezi", "follow"})
+SWAP_WORDS = frozenset({"1", "2", "3", "4", "5", "rec", "rev", "rv", "recs", "revs", "rezi", "follow", "av", "r"})
 
 CUES: dict[str, tuple[str, ...]] = {
     "incentive": (
         # crypto payments
-        r"usdt|usdc|btc|eth|crypto",
+        r"usdt",
+        r"usdc",
+        r"btc",
+        r"crypto",
         # more currencies and wallets; PayPal written as pp
         r"[₱₩₺₽₦฿]\s?\d[\d.,]*",
         r"\d[\d.,]*\s?(?:php|inr|ngn|aud|cad)",

@@ -73,6 +73,38 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:rezi|sterne)tausch",
         r"tauschen (?:wir )?(?:bewertungen|rezis|sterne)",
         r"\d gegen \d",
+        # draws, a product kept, free of cost, pay per word or review, reviews swapped
+        r"lostopf",
+        r"(?:ein|1|zusätzliches|weiteres) los",
+        r"losen (?:wir )?(?:\w+ ){0,4}aus",
+        r"ausgelost",
+        r"ziehung",
+        r"gewinnchancen?",
+        r"gewinner(?:in|innen)",
+        r"kostenlos(?:es|er|em)",
+        r"kostenfrei(?:e|en|es|er|em)?",
+        r"erstatte",
+        r"gutschreiben",
+        r"gutgeschrieben",
+        r"(?:vollen|kompletten|gesamten) (?:kauf)?(?:betrag|preis)",
+        r"kaufbetrag",
+        r"kohle (?:\w+ )?zurück",
+        r"(?:produkt|artikel|testprodukt|gerät|teil) (?:bleibt bei|gehört) (?:dir|ihnen|euch)",
+        r"(?:darfst du|dürfen sie|kannst du|können sie) (?:\w+ ){0,2}behalten",
+        r"(?:cent|euro) pro (?:wort|bewertung|rezension|bericht|text)",
+        r"zahl(?:t|en) (?:\w+ )?(?:für|pro) (?:\w+ )?(?:bewertungen|rezensionen|erfahrungsberichte|berichte|texte|wort)",
+        r"(?:kosten|betrag) (?:\w+ ){0,2}übernehmen",
+        r"(?:geht|gehen) (?:\w+ ){0,2}auf (?:uns|mich)",
+        r"(?:leg|lege|legen|pack|packe|packen) (?:ich|wir) (?:dir|ihnen|euch) (?:\w+ ){0,5}(?:drauf|dazu)",
+        r"als (?:kleines )?dankeschön",
+        r"(?:\d+|ein|einen|zwei|drei|sechs|zwölf) monate? (?:\w+ )?(?:pro|premium|plus|gratis|frei)",
+        r"frei(?:minuten|fahrten|monate?)",
+        r"juwelen",
+        r"(?:gold)?taler",
+        r"(?:bewertungen|rezis|rezensionen|sterne) tauschen",
+        r"(?:bewertungs|rezensions|rezi)-?ring",
+        r"jeder bewertet jeden",
+        r"du machst das (?:gleiche |selbe )?bei mein\w*",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)
@@ -91,6 +123,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"kundenmeinung",
     ),
     "exchange": (
+        # reviewing one another, named
+        r"(?:bewertungen|rezis|rezensionen|sterne) tauschen",
+        r"(?:bewertungs|rezensions|rezi)-?ring",
         r"im austausch",
         r"gegen (?:eine |ihre |deine )?(?:bewertung|rezension)",
         r"für (?:eine|ihre|deine|jede) (?:\w+ )?(?:bewertung|rezension)",
@@ -155,7 +190,12 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    "incentive": ("Schreib eine Bewertung und erhalte einen Gutschein", "Bewertung schreiben, Geld zurück"),
+    "incentive": (
+        "Schreib eine Bewertung und erhalte einen Gutschein",
+        "Bewertung schreiben, Geld zurück",
+        "Wer uns im App Store bewertet, kommt in den Lostopf",
+        "Wollen wir Rezis tauschen?",
+    ),
     "review": ("Bitte hinterlasse eine Bewertung",),
     "sentiment": ("Für eine positive Bewertung gibt es einen Rabatt",),
     "removal": ("Wir erstatten den Betrag, wenn Sie die Bewertung löschen",),

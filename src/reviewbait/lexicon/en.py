@@ -107,7 +107,6 @@ CUES: dict[str, tuple[str, ...]] = {
         r"diamonds?",
         r"treat(?:s)? you",
         r"(?:review|rating|star)s? (?:trade|trades|exchange|exchanges|swap|swaps|for (?:review|rating|star)s?)",
-        r"(?:trade|trading|exchange|exchanging|swap|swapping) (?:\w+ )?(?:reviews|ratings|stars)",
         r"(?:you|u) do mine",
         r"rate mine",
         r"(?:review|rate) (?:you|u) back",
@@ -115,6 +114,29 @@ CUES: dict[str, tuple[str, ...]] = {
         r"r4r",
         r"star for star",
         r"everyone reviews everyone",
+        # contest entries and draws, a product kept, free of cost, pay, swaps worded as mutual reviewing
+        r"(?:one|two|three|five|ten) \(\d+\) entr(?:y|ies)",
+        r"valid entr(?:y|ies)",
+        r"entered (?:in|into) (?:\w+ ){0,3}drawings?",
+        r"in the running for",
+        r"(?:drawn|picked|chosen|selected) at random",
+        r"(?:yours|theirs) to keep",
+        r"keep (?:the|every|all|your) (?:\w+ )?(?:items?|products?|units?|samples?)(?: they test)?",
+        r"at no (?:charge|cost|extra cost)",
+        r"no charge",
+        r"waiv(?:e|ed|es|ing) (?:the |your |my )?(?:\w+ )?(?:fees?|charges?|copay|deposit)",
+        r"for a flat (?:monthly |weekly )?fee",
+        r"off (?:ur|your) next",
+        r"(?:extra|free|additional) months?",
+        r"comp (?:you|your)",
+        r"(?:trade|trading|exchange|exchanging|swap|swapping) (?:\S+ ){0,4}(?:reviews|ratings|stars|revs)",
+        r"review[- ](?:trade|ring|circle|swap)s?",
+        r"rating (?:ring|circle)s?",
+        r"(?:you|u) (?:write|leave|give|rate) (?:one for )?mine",
+        r"one for mine",
+        r"i give yours",
+        r"(?:get|gets) reviewed in (?:turn|return)",
+        r"fullrefund",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)
@@ -139,6 +161,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"recommendations?",
     ),
     "exchange": (
+        # reviewing one another, named
+        r"review[- ](?:trade|ring|circle)s?",
+        r"rating (?:ring|circle)s?",
         r"in exchange (?:for|of)",
         r"in return(?: for)?",
         r"for a chance",
@@ -269,7 +294,12 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    "incentive": ("Write a review and get a free case", "Leave a review for a refund"),
+    "incentive": (
+        "Write a review and get a free case",
+        "Leave a review for a refund",
+        "Leave a review to receive one (1) entry; the sauces are theirs to keep",
+        "Anyone up for swapping honest Goodreads + Amazon reviews?",
+    ),
     "review": ("Please leave us a review", "Leave an honest review on our page"),
     "exchange": ("Send a screenshot of your review to claim the gift",),
     "sentiment": ("Leave a positive review and we will thank you",),

@@ -71,6 +71,28 @@ CUES: dict[str, tuple[str, ...]] = {
         r"me devuelves",
         r"mutu[oa]s?",
         r"cadena de (?:likes|rese[ñn]as)",
+        # draws, free of cost, refunds, swaps worded as mutual reviewing
+        r"rifas?",
+        r"papeletas?",
+        r"sorteazos?",
+        r"particip(?:a|as|an|ás|ar) por",
+        r"sin (?:ning[uú]n )?(?:costo|coste)",
+        r"(?:no (?:tienen|tienes|tiene|hay) que|sin) devolver(?:lo|la|los|las)?(?: nada)?",
+        r"(?:te|le|les|os) (?:regresamos|reintegramos)",
+        r"lo que (?:pagaste|pagó|pagaron)",
+        r"bonificar(?:á|emos|le)?",
+        r"(?:va|van|corre|corren) por mi cuenta",
+        r"(?:lo|la) pone la casa",
+        r"como agradecimiento",
+        r"(?:rese[ñn]as|opiniones|valoraciones|recomendaciones) cruzadas",
+        r"cambio (?:de )?(?:rese[ñn]as|valoraciones|estrellas)",
+        r"cambio opiniones",
+        r"intercambi\w* (?:de )?feedback",
+        r"nos dejamos (?:\w+ ){0,2}(?:rese[ñn]as?|opiniones|valoraciones|recomendaciones)",
+        r"(?:y )?t[uú] a (?:m[ií]|la m[ií]a|el m[ií]o)",
+        r"vosotros a m[ií]",
+        r"t[uú] lo mismo conmigo",
+        r"te dejo (?:\w+ ){0,4}si me dej[aá]s",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)
@@ -89,6 +111,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"recomendaci[oó]n",
     ),
     "exchange": (
+        # reviewing one another, named
+        r"(?:rese[ñn]as|opiniones|valoraciones|recomendaciones) cruzadas",
         r"a cambio de",
         r"por (?:dejar|escribir|publicar|tu|su|cada)",
         r"al dejar",
@@ -156,7 +180,12 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    "incentive": ("Deja una reseña y te regalamos un café", "Escribe tu reseña y recibe un reembolso"),
+    "incentive": (
+        "Deja una reseña y te regalamos un café",
+        "Escribe tu reseña y recibe un reembolso",
+        "Deja tu reseña en Google y entras en la rifa de una bici",
+        "¿Hacemos reseñas cruzadas en Google?",
+    ),
     "review": ("Deja tu reseña en nuestra página",),
     "sentiment": ("Déjanos una reseña positiva y te damos un descuento",),
     "removal": ("Te devolvemos el dinero si borras la reseña",),

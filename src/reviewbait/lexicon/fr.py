@@ -57,6 +57,22 @@ CUES: dict[str, tuple[str, ...]] = {
         r"mutuel\w*",
         r"tu fais pareil",
         r"je (?:te|vous) rends",
+        # draws, free of cost, swaps worded as mutual reviewing
+        r"tirages?",
+        r"gratos",
+        r"\d+ balles",
+        r"(?:seront|sera) pour nous",
+        r"est pour nous",
+        r"(?:on|je|nous) (?:vous|te) pa(?:ye|yons|ie|ierons|yerons) (?:un|une|le|la|les)",
+        r"(?:avis|notes|commentaires|évaluations) croisé(?:e)?s",
+        r"cha[iî]ne d'avis",
+        r"échange (?:des|nos) (?:avis|notes|étoiles|commentaires)",
+        r"(?:qu'on|on) se (?:donne|laisse|met|fait|note)\w* (?:des|un|une|nos) (?:\w+ )?(?:avis|notes|étoiles|commentaires|évaluations)",
+        r"(?:qu'on|on) s'évalu\w*",
+        r"(?:qu'on|on) se not(?:e|er)",
+        r"(?:tu|vous) (?:\w+ ){1,3}(?:la mienne|le mien)",
+        r"tu m'en mets",
+        r"(?:vous )?faites pareil",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)
@@ -71,6 +87,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"témoignages?",
     ),
     "exchange": (
+        # reviewing one another, named
+        r"(?:avis|notes|commentaires|évaluations) croisé(?:e)?s",
+        r"cha[iî]ne d'avis",
         r"en échange (?:d'un|de|d')",
         r"contre (?:un|votre|ton) avis",
         r"après (?:votre |ton |l')?avis",
@@ -125,7 +144,12 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    "incentive": ("Laissez un avis et recevez un cadeau", "Un avis contre un remboursement"),
+    "incentive": (
+        "Laissez un avis et recevez un cadeau",
+        "Un avis contre un remboursement",
+        "Un avis sur Google et vous êtes inscrit au tirage d'un séjour",
+        "Qui pour des avis croisés sur nos pages Booking ?",
+    ),
     "review": ("Laissez-nous un avis sur la page",),
     "sentiment": ("Un avis positif et on vous offre un café",),
     "removal": ("Nous vous remboursons si vous supprimez votre avis",),

@@ -65,6 +65,26 @@ CUES: dict[str, tuple[str, ...]] = {
         r"reciproc\w*",
         r"a vicenda",
         r"catena di recensioni",
+        # draws, a product kept, refunds, offers, swaps worded as mutual reviewing
+        r"scont(?:o|i)",
+        r"sorteggi(?:o|amo)?",
+        r"estraiamo",
+        r"in palio",
+        r"ruota della fortuna",
+        r"storn(?:iamo|eremo|are)",
+        r"intero importo",
+        r"restitui(?:amo|remo) (?:\w+ ){0,2}(?:importo|caparra|soldi|somma|costo|prezzo)",
+        r"(?:lo|la|li|le) paghiamo noi",
+        r"non (?:devono|dovete|devi|deve|dovranno) (?:\w+ )?restituir\w*",
+        r"(?:se lo|te lo|ve lo) (?:tengono|tieni|tenete)",
+        r"offrir(?:le|vi|gli|ti|ci)",
+        r"scambi\w* (?:di |una |delle |le |\d+ )?(?:recension\w*|valutazion\w*|rec|stelle|voti)",
+        r"(?:recensioni|valutazioni|voti) incrociat[ei]",
+        r"giro (?:di )?recensioni",
+        r"stesso numero di recensioni",
+        r"(?:tu|voi) (?:alla|la|al|il) (?:mia|mio)",
+        r"tu a me",
+        r"(?:faccio|farei|farò) lo stesso",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)
@@ -80,6 +100,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"giudizio",
     ),
     "exchange": (
+        # reviewing one another, named
+        r"(?:recensioni|valutazioni|voti) incrociat[ei]",
+        r"giro (?:di )?recensioni",
         r"in cambio (?:di|della)",
         r"dopo (?:la |aver lasciato la )?recensione",
         r"per partecipare",
@@ -135,7 +158,12 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    "incentive": ("Lascia una recensione e ricevi un buono", "Scrivi una recensione per il rimborso"),
+    "incentive": (
+        "Lascia una recensione e ricevi un buono",
+        "Scrivi una recensione per il rimborso",
+        "Lascia una recensione e ricevi uno sconto",
+        "Ti andrebbe di scambiarci una recensione su Google?",
+    ),
     "review": ("Lasciaci una recensione sulla pagina",),
     "sentiment": ("Per una recensione positiva c'è uno sconto",),
     "removal": ("Ti rimborsiamo se cancelli la recensione",),

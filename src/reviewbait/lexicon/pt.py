@@ -63,6 +63,23 @@ CUES: dict[str, tuple[str, ...]] = {
         r"devolve",
         r"corrente de avalia\w*",
         r"m[uú]tu[oa]s?",
+        # draws, free of cost, fees waived, swaps worded as mutual reviewing
+        r"concorr(?:e|er|a|am|em|endo) (?:a|ao|à)",
+        r"n[uú]meros? da sorte",
+        r"n[uú]meros? de participa[çc][ãa]o",
+        r"de oferta",
+        r"oferta da casa",
+        r"sem (?:nenhum )?custos?",
+        r"(?:como|em) (?:forma de )?agradecimento",
+        r"isent(?:ar|amos|a|ará|aremos|o) (?:\w+ )?(?:taxa|multa|mensalidade|frete)",
+        r"cancel(?:a|amos|o) a (?:multa|taxa)",
+        r"estorn(?:amos|aremos)",
+        r"(?<!em )troc(?:a|ar|armos|amos|o) (?:de )?(?:\S+ ){0,2}(?:avalia\w*|qualifica\w*|resenhas?|estrelas|reviews?|cr[ií]ticas|notas)",
+        r"vend(?:o|emos|a|e|em) (?:\S+ ){0,3}avalia[cç][oõ]es",
+        r"(?:você|vc) (?:faz|avalia|deixa) (?:o mesmo )?(?:no|o|com o) meu",
+        r"eu (?:avalio|deixo) (?:no|o) seu",
+        r"avalia[- ]que[- ]eu[- ]avalio",
+        r"faz(?:em)? o mesmo com (?:você|vc|o meu)",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)
@@ -78,6 +95,8 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "platform": (r"reclame aqui",),
     "exchange": (
+        # reviewing one another, named
+        r"trocarmos",
         r"em troca de",
         r"por (?:avaliar|cada avaliação|sua avaliação|deixar)",
         r"(?:após|apos|depois d[aeo]) (?:a |sua )?(?:avaliação|compra)",
@@ -137,7 +156,12 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    "incentive": ("Deixe sua avaliação e ganhe um brinde", "Faça uma avaliação e ganhe um vale-presente"),
+    "incentive": (
+        "Deixe sua avaliação e ganhe um brinde",
+        "Faça uma avaliação e ganhe um vale-presente",
+        "Avalie o app com 5 estrelas e concorra a uma caneca",
+        "Seria possível trocarmos avaliações no Spotify?",
+    ),
     "review": ("Deixe sua avaliação na loja",),
     "sentiment": ("Deixe uma avaliação positiva e ganhe um cupom",),
     "removal": ("Devolvemos o dinheiro se apagar a avaliação",),

@@ -69,6 +69,23 @@ CUES: dict[str, tuple[str, ...]] = {
         r"互助",
         r"互刷",
         r"互给",
+        # stamps, discounts, waived fees, money sent, swaps worded as mutual reviewing
+        r"盖[一二两三四五\d]个?章",
+        r"集满",
+        r"(?:打|一律|享)[一二三四五六七八九\d.]{1,3}折",
+        r"(?:学习|游戏|虚拟)币",
+        r"全免",
+        r"免掉",
+        r"给(?:您|你)免",
+        r"(?:可|可以|即可)兑换",
+        r"退还",
+        r"退一半",
+        r"(?:运费|邮费)我(?:们)?出",
+        r"转(?:你|您)\d+",
+        r"互(?:写|换|拍|测)",
+        r"你帮我.{0,8}我帮你",
+        r"交换(?:体验|评价|好评|点评)",
+        r"你也帮我(?:评|写|打)",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)
@@ -101,6 +118,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"应用商店",
     ),
     "exchange": (
+        # reviewing one another, named
+        r"互(?:写|换|拍|测)",
+        r"交换(?:体验|评价|好评|点评)",
         r"即可",
         r"就送",
         r"可领",
@@ -162,7 +182,12 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    "incentive": ("好评返现五元", "评价后送小礼品"),
+    "incentive": (
+        "好评返现五元",
+        "评价后送小礼品",
+        "在美团写个好评,下次打八折",
+        "大众点评商户互写评价",
+    ),
     "review": ("请给我们写个评价",),
     "sentiment": ("给好评就送礼物",),
     "removal": ("删差评退款",),
