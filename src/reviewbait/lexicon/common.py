@@ -25,7 +25,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"btc",
         r"crypto",
         # more currencies and wallets; PayPal written as pp
-        r"[₱₩₺₽₦฿]\s?\d[\d.,]*",
+        r"[₱₩₺₽₦฿]\s?\d[\d.,]*k?",
         r"\d[\d.,]*\s?(?:php|inr|ngn|aud|cad)",
         r"rs\.? ?\d[\d.,]*",
         r"g ?cash",

@@ -88,7 +88,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"gutgeschrieben",
         r"(?:vollen|kompletten|gesamten) (?:kauf)?(?:betrag|preis)",
         r"kaufbetrag",
-        r"kohle (?:\w+ )?zurück",
+        r"kohle (?:\w+ )?zurück\w*",
         r"(?:produkt|artikel|testprodukt|gerät|teil) (?:bleibt bei|gehört) (?:dir|ihnen|euch)",
         r"(?:darfst du|dürfen sie|kannst du|können sie) (?:\w+ ){0,2}behalten",
         r"(?:cent|euro) pro (?:wort|bewertung|rezension|bericht|text)",
@@ -105,6 +105,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:bewertungs|rezensions|rezi)-?ring",
         r"jeder bewertet jeden",
         r"du machst das (?:gleiche |selbe )?bei mein\w*",
+        r"gibt (?:eine|einen|eins) zurück",
+        r"du mir für mein\w*",
+        r"schick(?:e|en)? (?:ich|wir) (?:dir|ihnen|euch) den (?:vollen )?betrag",
+        r"los für (?:ein|eine|einen)",
+        r"zusätzliche\w* urlaubstag\w*",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)

@@ -137,6 +137,16 @@ CUES: dict[str, tuple[str, ...]] = {
         r"i give yours",
         r"(?:get|gets) reviewed in (?:turn|return)",
         r"fullrefund",
+        r"as a (?:small |little )?thank[- ]you",
+        r"(?:5|five)[- ]stars?[- ]for[- ](?:5|five)[- ]stars?",
+        r"\d+ tickets? (?:for|in|into) (?:the|our|a)",
+        r"fr only after",
+        r"lf (?:\w+ ){0,2}testers",
+        r"(?:reviews|ratings) available",
+        r"price list",
+        r"do exactly the same",
+        r"(?:an |one )?extra years?",
+        r"drop the (?:\w+ )?(?:charge|fee)s?",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)

@@ -93,6 +93,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"vosotros a m[ií]",
         r"t[uú] lo mismo conmigo",
         r"te dejo (?:\w+ ){0,4}si me dej[aá]s",
+        r"claves? de (?:la expansi[oó]n|activaci[oó]n|producto|steam|juego)",
+        r"chupitos? de la casa",
+        r"a cambio de (?:la|el) del otro",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)

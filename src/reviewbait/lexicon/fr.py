@@ -67,12 +67,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:avis|notes|commentaires|évaluations) croisé(?:e)?s",
         r"cha[iî]ne d'avis",
         r"échange (?:des|nos) (?:avis|notes|étoiles|commentaires)",
-        r"(?:qu'on|on) se (?:donne|laisse|met|fait|note)\w* (?:des|un|une|nos) (?:\w+ )?(?:avis|notes|étoiles|commentaires|évaluations)",
+        r"(?:qu'on|on) se (?:donne|laisse|met|fait|note)\w* (?:des|un|une|nos) (?:\w+ )?(?:avis|notes?|étoiles|commentaires?|évaluations?)",
         r"(?:qu'on|on) s'évalu\w*",
         r"(?:qu'on|on) se not(?:e|er)",
-        r"(?:tu|vous) (?:\w+ ){1,3}(?:la mienne|le mien)",
+        r"(?:tu|vous) (?:\w+ ){1,4}(?:la mienne|le mien)",
         r"tu m'en mets",
         r"(?:vous )?faites pareil",
+        r"en faire autant",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)

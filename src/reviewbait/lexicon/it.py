@@ -85,6 +85,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:tu|voi) (?:alla|la|al|il) (?:mia|mio)",
         r"tu a me",
         r"(?:faccio|farei|farò) lo stesso",
+        r"tocca a te con (?:la|il) (?:mia|mio)",
+        r"l'altro fa lo stesso",
+        r"lezion[ei] extra",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)

@@ -76,10 +76,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"estorn(?:amos|aremos)",
         r"(?<!em )troc(?:a|ar|armos|amos|o) (?:de )?(?:\S+ ){0,2}(?:avalia\w*|qualifica\w*|resenhas?|estrelas|reviews?|cr[ií]ticas|notas)",
         r"vend(?:o|emos|a|e|em) (?:\S+ ){0,3}avalia[cç][oõ]es",
-        r"(?:você|vc) (?:faz|avalia|deixa) (?:o mesmo )?(?:no|o|com o) meu",
+        r"(?:você|vc) (?:faz|avalia|avaliar|deixa) (?:o mesmo )?(?:no|o|com o) meu",
         r"eu (?:avalio|deixo) (?:no|o) seu",
         r"avalia[- ]que[- ]eu[- ]avalio",
         r"faz(?:em)? o mesmo com (?:você|vc|o meu)",
+        r"oferecid[oa]s?",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)

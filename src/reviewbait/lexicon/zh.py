@@ -86,6 +86,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"你帮我.{0,8}我帮你",
         r"交换(?:体验|评价|好评|点评)",
         r"你也帮我(?:评|写|打)",
+        r"给(?:你|您)转\d*",
+        r"算(?:老板|我|店里)?请的",
     ),
     "review": (
         # a recruiting call names the act too (testing, reviewing, 刷单)
