@@ -14,6 +14,7 @@ from sklearn.metrics import average_precision_score
 
 from reviewbait import Detector
 from reviewbait.artifact import ARTIFACT_NAME, default_model_dir
+from reviewbait.model import PAIRED_INCENTIVES
 from reviewbait.training.card import render_card
 from reviewbait.training.corpus import corpus_hash, load_corpus, load_split
 from reviewbait.training.metrics import binary_metrics
@@ -151,3 +152,13 @@ def test_incentive_accuracy_floor_on_flagged_test_positives(shipped: Detector, m
     assert len(flagged) >= 0.85 * len(test)
     assert np.mean([a == b for a, b in flagged]) >= 0.80
     assert set(manifest["metrics"]["incentive"]["per_value"]) <= set(test["incentive_type"])
+
+
+def test_the_shipped_model_never_reports_a_forbidden_pair(shipped: Detector) -> None:
+    corpus = load_split(load_corpus())
+    test = corpus[(corpus["split"] == "test") & (corpus["label"] == 1)]
+    verdicts = [v for v in shipped.check_many(test["text"].tolist()) if v.is_solicitation]
+    assert len(verdicts) >= 0.85 * len(test)
+    for verdict in verdicts:
+        for category, incentive in PAIRED_INCENTIVES.items():
+            assert (verdict.category == category) == (verdict.incentive_type == incentive), verdict

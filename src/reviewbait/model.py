@@ -24,7 +24,17 @@ from reviewbait.text.cues import ACT_KINDS, Cue, find_cues
 from reviewbait.text.gate import candidate_mask
 from reviewbait.text.normalize import NormalizedText, normalize
 
-__all__ = ["OfferRule", "SolicitationModel", "TextDetails", "Units", "make_units", "unit_cues"]
+__all__ = [
+    "PAIRED_INCENTIVES",
+    "OfferRule",
+    "SolicitationModel",
+    "TextDetails",
+    "Units",
+    "coherent_heads",
+    "make_units",
+    "read_heads",
+    "unit_cues",
+]
 
 WINDOW_CHARS = 360
 WINDOW_STRIDE = 180
@@ -240,12 +250,8 @@ class SolicitationModel:
             owners = [int(units.owner[u]) for u in headed]
             unit_texts = [units.units[u].text for u in headed]
             contexts = [records[position].normalized.text for position in owners]
-            categories = self.category_classifier.predict(best_X, texts=unit_texts, contexts=contexts)
-            incentive_head = self.incentive_classifier
-            incentives = (
-                incentive_head.predict(best_X, texts=unit_texts, contexts=contexts)
-                if incentive_head is not None
-                else [None] * headed.size
+            categories, incentives = read_heads(
+                self.category_classifier, self.incentive_classifier, best_X, unit_texts, contexts
             )
             sentiment = self.sentiment_classifier.predict(best_X)
             for k, position in enumerate(owners):
@@ -256,3 +262,55 @@ class SolicitationModel:
                     sentiment=bool(sentiment[k]),
                 )
         return probabilities, records
+
+
+# The guide's definitions pair two categories with one incentive each, both ways: every
+# contest is a prize draw and every prize draw for a review is a contest; a review swap's
+# reward is a review in return, and nothing else's is (data/README.md, "What is offered").
+PAIRED_INCENTIVES = {"contest": "prize_draw", "review_swap": "reciprocal_review"}
+
+
+def coherent_heads(
+    category_scores: np.ndarray,
+    category_classes: Sequence[str],
+    incentive_scores: np.ndarray,
+    incentive_classes: Sequence[str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (category, incentive) pair with the highest summed head scores among the pairs the
+    definitions allow (:data:`PAIRED_INCENTIVES`).
+
+    Why: the two heads are fitted apart and disagreed on about 2 % of positives ("contest"
+    with "cash", "direct_reward" with "prize_draw"); decoding them together raised the
+    category head's out-of-fold accuracy from 0.938 to 0.945 (CHANGELOG).
+    """
+    categories = np.asarray(category_classes, dtype=object)
+    incentives = np.asarray(incentive_classes, dtype=object)
+    allowed = np.ones((len(categories), len(incentives)), dtype=bool)
+    for category, incentive in PAIRED_INCENTIVES.items():
+        allowed &= (categories == category)[:, None] == (incentives == incentive)[None, :]
+    if not allowed.any():  # a user's labels with no allowed pair: keep each head's own answer
+        return categories[category_scores.argmax(axis=1)], incentives[incentive_scores.argmax(axis=1)]
+    joint = category_scores[:, :, None] + incentive_scores[:, None, :]
+    joint = np.where(allowed[None, :, :], joint, -np.inf).reshape(len(joint), -1)
+    best = joint.argmax(axis=1)
+    return categories[best // len(incentives)], incentives[best % len(incentives)]
+
+
+def read_heads(
+    category_head: Any, incentive_head: Any, X: Any, texts: list[str], contexts: list[str]
+) -> tuple[np.ndarray, Sequence[Any]]:
+    """Category and incentive of flagged units: decoded together when both heads give one
+    score per class, else each head's own prediction (two-class heads, older models)."""
+    if incentive_head is None:
+        return category_head.predict(X, texts=texts, contexts=contexts), [None] * X.shape[0]
+    if hasattr(category_head, "decision_function") and hasattr(incentive_head, "decision_function"):
+        category_scores = category_head.decision_function(X, texts=texts, contexts=contexts)
+        incentive_scores = incentive_head.decision_function(X, texts=texts, contexts=contexts)
+        if category_scores.ndim == 2 and incentive_scores.ndim == 2:
+            return coherent_heads(
+                category_scores, list(category_head.classes_), incentive_scores, list(incentive_head.classes_)
+            )
+    return (
+        category_head.predict(X, texts=texts, contexts=contexts),
+        incentive_head.predict(X, texts=texts, contexts=contexts),
+    )

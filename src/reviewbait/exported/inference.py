@@ -228,12 +228,21 @@ class LinearHead:
         self.intercept = intercept
         self.classes = classes
 
-    def predict(self, X: Any) -> np.ndarray:
-        # LinearClassifierMixin: one score per row (a binary ridge's coef_ is 1-D; a (n, 1)
-        # result is raveled) picks the second class where > 0; several scores, the argmax
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.classes
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        # LinearClassifierMixin: one score per row for two classes (a binary ridge's coef_ is
+        # 1-D; a (n, 1) result is raveled), else one score per class
         scores = np.asarray(X @ self.coef.T + self.intercept)
         if scores.ndim > 1 and scores.shape[1] == 1:
             scores = scores.reshape(-1)
+        return scores
+
+    def predict(self, X: Any) -> np.ndarray:
+        # two classes: the second where > 0; several: the argmax
+        scores = self.decision_function(X)
         indices = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
         return np.asarray(self.classes[indices])
 
@@ -292,13 +301,26 @@ class ExportedHead:
             augmented = sp.hstack([augmented, extra], format="csr", dtype=np.float32)
         return augmented
 
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.linear.classes
+
+    def decision_function(
+        self, X: Any, texts: Sequence[str] | None = None, contexts: Sequence[str] | None = None
+    ) -> np.ndarray:
+        return self.linear.decision_function(self._augment(X, self._checked_texts(X, texts), contexts))
+
     def predict(self, X: Any, texts: Sequence[str] | None = None, contexts: Sequence[str] | None = None) -> np.ndarray:
+        return self.linear.predict(self._augment(X, self._checked_texts(X, texts), contexts))
+
+    @staticmethod
+    def _checked_texts(X: Any, texts: Sequence[str] | None) -> list[str]:
         if texts is None:
             raise TypeError("a head needs the units' normalized texts: pass texts=[...]")
         texts = list(texts)
         if len(texts) != X.shape[0]:
             raise ValueError(f"texts has {len(texts)} items but X has {X.shape[0]} rows")
-        return self.linear.predict(self._augment(X, texts, contexts))
+        return texts
 
 
 @dataclass

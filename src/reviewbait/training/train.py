@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from reviewbait.artifact import save_model
 from reviewbait.classifier import PlattCalibratedClassifier
 from reviewbait.features import SolicitationFeatures
-from reviewbait.model import OfferRule, SolicitationModel, make_units, unit_cues
+from reviewbait.model import OfferRule, SolicitationModel, make_units, read_heads, unit_cues
 from reviewbait.text.cues import cue_feature_names, find_cues
 from reviewbait.training.augment import augment_frame
 from reviewbait.training.corpus import corpus_hash, load_corpus, load_split
@@ -301,7 +301,9 @@ def _category_head_metrics(model: SolicitationModel, test: Any) -> dict[str, Any
     positives = test[test["label"] == 1]
     normalized = [normalize(t) for t in positives["text"]]
     X = model.features.transform_normalized(normalized)
-    predicted = model.category_classifier.predict(X, texts=[n.text for n in normalized])
+    texts = [n.text for n in normalized]
+    # decoded with the incentive head, as the detector reports it (model.read_heads)
+    predicted, _ = read_heads(model.category_classifier, model.incentive_classifier, X, texts, texts)
     sentiment = model.sentiment_classifier.predict(X)
     return {
         "n": len(positives),
