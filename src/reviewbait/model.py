@@ -298,11 +298,11 @@ def coherent_heads(
 
 def read_heads(
     category_head: Any, incentive_head: Any, X: Any, texts: list[str], contexts: list[str]
-) -> tuple[np.ndarray, Sequence[Any]]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Category and incentive of flagged units: decoded together when both heads give one
     score per class, else each head's own prediction (two-class heads, older models)."""
     if incentive_head is None:
-        return category_head.predict(X, texts=texts, contexts=contexts), [None] * X.shape[0]
+        return category_head.predict(X, texts=texts, contexts=contexts), np.full(X.shape[0], None, dtype=object)
     if hasattr(category_head, "decision_function") and hasattr(incentive_head, "decision_function"):
         category_scores = category_head.decision_function(X, texts=texts, contexts=contexts)
         incentive_scores = incentive_head.decision_function(X, texts=texts, contexts=contexts)
