@@ -707,3 +707,27 @@ def test_jsonl_refuses_a_repeated_key_and_unreadable_numbers(tmp_path: Path, tin
     )
     assert (summary.rows_read, summary.rows_written, summary.rows_rejected) == (4, 1, 3)
     assert summary.rejected_by_reason == {"duplicate key": 1, "invalid JSON": 2}
+
+
+def test_ctrl_c_as_the_temporary_output_is_created_leaves_nothing(
+    tmp_path: Path, tiny_model_dir: Path, monkeypatch
+) -> None:
+    """A Ctrl-C that lands between creating the temporary file and the run naming it (seen
+    once on a loaded machine) used to leave the ``.part`` file behind."""
+    import os
+
+    from reviewbait.io import writers
+
+    _write(tmp_path / "in.csv", RECORDS)
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp_then_ctrl_c(*args: object, **kwargs: object) -> tuple[int, str]:
+        created = real_mkstemp(*args, **kwargs)  # type: ignore[call-overload]
+        os.kill(os.getpid(), signal.SIGINT)  # delivered at the next bytecode, inside _Sink
+        return created  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(writers.tempfile, "mkstemp", mkstemp_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        score_file(_options(tmp_path, tiny_model_dir, output=str(tmp_path / "out.csv")))
+    assert _leftovers(tmp_path) == []
+    assert not (tmp_path / "out.csv").exists()

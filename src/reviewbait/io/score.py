@@ -30,6 +30,7 @@ from typing import IO, Any
 from reviewbait.columns import SCORE_COLUMNS
 from reviewbait.errors import BatchError
 from reviewbait.io.formats import Format, _rejected_path, default_output, format_of, parse_format
+from reviewbait.io.interrupts import signals_deferred
 from reviewbait.io.pool import _Scorer, _worker_count
 from reviewbait.io.readers import _JsonlInput, choose_text_column, chunk_texts, open_input
 from reviewbait.io.sources import ReadOptions, _Chunk
@@ -322,7 +323,10 @@ def score_file(
             if isinstance(source, _JsonlInput) and out_fmt.base != "jsonl":
                 source.fixed_columns = True
             second = next_chunk()
-            sink = _Sink(output, gz=out_fmt.gz)
+            # a Ctrl-C between creating the temporary file and naming it here would leave the
+            # file behind (the `finally` below aborts only a named sink): held for those lines
+            with signals_deferred():
+                sink = _Sink(output, gz=out_fmt.gz)
             writer = _make_writer(sink, source, out_fmt, names)
 
             def chunks() -> Iterator[tuple[_Chunk, list[Any]]]:
@@ -347,7 +351,8 @@ def score_file(
                         )
                     if rejected_writer is None:
                         assert rejected_path is not None
-                        rejected_sink = _Sink(rejected_path)
+                        with signals_deferred():
+                            rejected_sink = _Sink(rejected_path)
                         rejected_writer = _RejectedWriter(rejected_sink)
                     rejected_writer.write(chunk.rejected, source.encoding.codec)
                     for _, reason, _, _ in chunk.rejected:
