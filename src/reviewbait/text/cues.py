@@ -22,7 +22,7 @@ import re2
 from reviewbait.lexicon import CUES, LANGUAGES
 from reviewbait.lexicon.common import SWAP_LINKS, SWAP_WORDS
 from reviewbait.text.normalize import NormalizedText, normalize
-from reviewbait.text.superscan import Utf8Text, byte_search, superset_finditer
+from reviewbait.text.superscan import Utf8Text, byte_search, superset_finditer, superset_for_re2
 
 __all__ = [
     "ACT_KINDS",
@@ -127,57 +127,6 @@ def _compile_languages(kind: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(lang, re.compile("|".join(kinds[kind]))) for lang, kinds in LEXICON.items() if kinds.get(kind)]
 
 
-_LOOKAROUND = re.compile(r"\(\?<?[!=]")
-# Python's classes are Unicode-wide, RE2's escapes ASCII-only: widen them (inside a class,
-# without the brackets). Every replacement matches at least what the original matched.
-_WIDER = {
-    "\\w": "\\p{L}\\p{N}\\p{M}_",
-    "\\d": "\\p{N}",
-    "\\s": "\\s\\p{Z}\\x{85}\\x{1c}-\\x{1f}\\x{0b}",
-}
-
-
-def _superset_for_re2(pattern: str) -> str:
-    """The pattern with every lookaround dropped and classes widened, for RE2.
-
-    Dropping a lookaround only removes a condition, and widening a class only admits more,
-    so the result matches every text the Python pattern matches (and maybe more). There is
-    no negated class in the lexicon; one would make this unsound, so it is refused.
-    """
-    if "[^" in pattern:
-        raise ValueError("negated classes cannot be widened safely")
-    out: list[str] = []
-    i = 0
-    in_class = False
-    while i < len(pattern):
-        lookaround = None if in_class else _LOOKAROUND.match(pattern, i)
-        if lookaround:  # skip to the matching parenthesis
-            depth, j = 1, lookaround.end()
-            while depth:
-                ch = pattern[j]
-                if ch == "\\":
-                    j += 2
-                    continue
-                depth += (ch == "(") - (ch == ")")
-                j += 1
-            i = j
-            continue
-        ch = pattern[i]
-        if ch == "\\":
-            escape = pattern[i : i + 2]
-            wider = _WIDER.get(escape)
-            out.append(escape if wider is None else (wider if in_class else f"[{wider}]"))
-            i += 2
-            continue
-        if ch == "[" and not in_class:
-            in_class = True
-        elif ch == "]" and in_class and pattern[i - 1] != "[":
-            in_class = False
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
 # a swap word between two words, spaces optional: "avis ↔ avis", "rec x rec", "rezi4rezi"
 _SWAP_LINK = re.compile(rf"(?<=\w) ?(?:{SWAP_LINKS}) ?(?=\w)")
 # the one or two words that end where a swap word starts (group 1: both, group 2: the last)
@@ -210,13 +159,13 @@ class CueFinder:
     def _build_prefilter(self) -> Any:
         prefilter = re2.Set.SearchSet(self._options)
         for pattern in self.patterns.values():
-            prefilter.Add(_superset_for_re2(pattern.pattern))
+            prefilter.Add(superset_for_re2(pattern.pattern))
         prefilter.Compile()
         # and per kind, where its superset matches: no cue of the kind starts anywhere else
         # (the swap links first: a set ``_supersets`` says that both are there)
-        self._swap_link = byte_search(re2.compile(_superset_for_re2(_SWAP_LINK.pattern), self._options))
+        self._swap_link = byte_search(re2.compile(superset_for_re2(_SWAP_LINK.pattern), self._options))
         self._supersets = {
-            kind: byte_search(re2.compile(_superset_for_re2(pattern.pattern), self._options))
+            kind: byte_search(re2.compile(superset_for_re2(pattern.pattern), self._options))
             for kind, pattern in self.patterns.items()
         }
         return prefilter

@@ -5,7 +5,7 @@ has alternatives that start with a class (``\\d``, ``[₱₩₺₽₦฿]``, an 
 cannot skip ahead by first character, and scanning long reviews for cues was a quarter of
 scoring. RE2 (linear-time automata) finds where a *superset* of the pattern matches (the
 pattern with its lookarounds dropped and its classes widened, see
-``reviewbait.text.cues._superset_for_re2``), and Python's engine then only tries those
+:func:`superset_for_re2`), and Python's engine then only tries those
 positions.
 
 Exactness: Python's ``finditer`` tries a match at each position from the start, yields the
@@ -25,7 +25,57 @@ from typing import Any
 
 import re2
 
-__all__ = ["Utf8Text", "byte_search", "superset_finditer"]
+__all__ = ["Utf8Text", "byte_search", "superset_finditer", "superset_for_re2"]
+
+_LOOKAROUND = re.compile(r"\(\?<?[!=]")
+# Python's classes are Unicode-wide, RE2's escapes ASCII-only: widen them (inside a class,
+# without the brackets). Every replacement matches at least what the original matched.
+_WIDER = {
+    "\\w": "\\p{L}\\p{N}\\p{M}_",
+    "\\d": "\\p{N}",
+    "\\s": "\\s\\p{Z}\\x{85}\\x{1c}-\\x{1f}\\x{0b}",
+}
+
+
+def superset_for_re2(pattern: str) -> str:
+    """The pattern with every lookaround dropped and classes widened, for RE2.
+
+    Dropping a lookaround only removes a condition, and widening a class only admits more,
+    so the result matches every text the Python pattern matches (and maybe more). There is
+    no negated class in the lexicon; one would make this unsound, so it is refused.
+    """
+    if "[^" in pattern:
+        raise ValueError("negated classes cannot be widened safely")
+    out: list[str] = []
+    i = 0
+    in_class = False
+    while i < len(pattern):
+        lookaround = None if in_class else _LOOKAROUND.match(pattern, i)
+        if lookaround:  # skip to the matching parenthesis
+            depth, j = 1, lookaround.end()
+            while depth:
+                ch = pattern[j]
+                if ch == "\\":
+                    j += 2
+                    continue
+                depth += (ch == "(") - (ch == ")")
+                j += 1
+            i = j
+            continue
+        ch = pattern[i]
+        if ch == "\\":
+            escape = pattern[i : i + 2]
+            wider = _WIDER.get(escape)
+            out.append(escape if wider is None else (wider if in_class else f"[{wider}]"))
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class and pattern[i - 1] != "[":
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def byte_search(program: Any) -> Callable[[bytes, int], int]:
