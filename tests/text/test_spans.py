@@ -68,9 +68,10 @@ def test_a_units_pieces_are_the_words_of_its_text(case: tuple[list[str], list[tu
     pieces = unit_pieces(texts, spans)
     words: list[list[str]] = [[] for _ in spans]
     for unit, lo, hi in zip(pieces.unit.tolist(), pieces.lo.tolist(), pieces.hi.tolist(), strict=True):
-        words[unit].extend(pieces.pieces[lo:hi])
+        words[unit].extend(pieces.distinct[d] for d in pieces.occurrence[lo:hi].tolist())
     assert words == [text.split() for text in _unit_texts(texts, spans)]
-    assert len(pieces.pieces) <= sum(len(t.split()) for t in texts) + 2 * len(spans)  # each window cuts two at most
+    assert len(pieces.occurrence) <= sum(len(t.split()) for t in texts) + 2 * len(spans)  # each window cuts two at most
+    assert len(set(pieces.distinct)) == len(pieces.distinct)
 
 
 @settings(max_examples=150, deadline=None)

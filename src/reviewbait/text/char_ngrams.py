@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from reviewbait.text.hashindex import KeyIndex, count_matrix
-from reviewbait.text.spans import UnitPieces, concatenated_ranges
+from reviewbait.text.spans import UnitPieces
 
 __all__ = ["CharNgramCounter"]
 
@@ -88,13 +88,10 @@ class CharNgramCounter:
 
     def transform_pieces(self, units: UnitPieces) -> sp.csr_matrix:
         """The count matrix of the units described by ``units`` (one row per unit), as
-        :meth:`transform` of the units' texts gives it: each piece (a word, or the part of one
-        a window cut) is counted once, and a unit's row is the sum of its pieces' rows."""
-        per_piece = self._count([" " + piece + " " for piece in units.pieces])
-        indptr = per_piece.indptr.astype(np.int64, copy=False)
-        starts, stops = indptr[units.lo], indptr[units.hi]
-        entries = concatenated_ranges(starts, stops)
-        rows = np.repeat(units.unit, stops - starts)
+        :meth:`transform` of the units' texts gives it: each distinct piece (a word, or the
+        part of one a window cut) is counted once, and a unit's row is the sum of its pieces' rows."""
+        per_piece = self._count([" " + piece + " " for piece in units.distinct])
+        entries, rows = units.unit_rows(per_piece.indptr.astype(np.int64, copy=False))
         return count_matrix(rows, per_piece.indices[entries], (units.n_units, self.n_features), per_piece.data[entries])
 
     def _count(self, pieces: list[str]) -> sp.csr_matrix:

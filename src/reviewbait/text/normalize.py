@@ -107,6 +107,29 @@ def _fold_or_none(ch: str) -> str | None:
     return _fold_char(ch)
 
 
+# What the fast path of _fold knows of every character it has seen: its folded form (for
+# str.translate), and whether it is a combining mark or folds to other than one character.
+# Entries are only ever added (threads may share them), up to a bound a hostile text cannot
+# push memory past; beyond it, texts build their own table.
+_FOLDS: dict[int, str] = {}
+_MARK_CHARS: set[str] = set()
+_UNEVEN_CHARS: set[str] = set()  # fold to "" or to several characters
+_KNOWN_CHARS: set[str] = set()
+_KNOWN_LIMIT = 200_000
+
+
+def _learn(chars: set[str]) -> None:
+    for ch in chars:
+        out = _fold_or_none(ch)
+        if out is None:
+            _MARK_CHARS.add(ch)
+        else:
+            _FOLDS[ord(ch)] = out
+            if len(out) != 1:
+                _UNEVEN_CHARS.add(ch)
+    _KNOWN_CHARS.update(chars)  # last: a character is known once everything about it is set
+
+
 def _fold(text: str) -> State:
     """First pass: per-character folding with the original span of each output character.
 
@@ -119,21 +142,43 @@ def _fold(text: str) -> State:
         folded = text.translate(_ASCII_CONTROL).lower()
         n = len(folded)
         return folded, range(n), range(1, n + 1)
+    chars = set(text)
+    new = chars - _KNOWN_CHARS
+    if new and len(_KNOWN_CHARS) + len(new) <= _KNOWN_LIMIT:
+        _learn(new)
+        new = set()
+    if new:  # the shared table is full: this text's own
+        return _fold_with_table(text, chars)
+    if not _MARK_CHARS.isdisjoint(chars):
+        return _fold_slow(text)
+    folded = text.translate(_FOLDS)
+    if _UNEVEN_CHARS.isdisjoint(chars):
+        n = len(folded)
+        return folded, range(n), range(1, n + 1)
+    return folded, *_spans_by_length(text, {ord(ch): _FOLDS[ord(ch)] for ch in chars})
+
+
+def _fold_with_table(text: str, chars: set[str]) -> State:
     table: dict[int, str] = {}
-    for ch in set(text):
+    for ch in chars:
         out = _fold_or_none(ch)
         if out is None:
             return _fold_slow(text)
         table[ord(ch)] = out
     folded = text.translate(table)
-    if len(folded) == len(text) and all(len(v) == 1 for v in table.values()):
+    if all(len(v) == 1 for v in table.values()):
         n = len(folded)
         return folded, range(n), range(1, n + 1)
-    # each character's output length, as a character, for all of them at once
+    return folded, *_spans_by_length(text, table)
+
+
+def _spans_by_length(text: str, table: dict[int, str]) -> tuple[list[int], list[int]]:
+    """Original spans of the folded characters: each character's output length, read as a
+    character for all of them at once, repeats its position."""
     widths = text.translate({k: chr(len(v)) for k, v in table.items()}).encode("utf-32-le")
     lengths = np.frombuffer(widths, dtype=np.uint32)
     starts = np.repeat(np.arange(len(text), dtype=np.int64), lengths)
-    return folded, starts.tolist(), (starts + 1).tolist()
+    return starts.tolist(), (starts + 1).tolist()
 
 
 def _fold_slow(text: str) -> State:

@@ -29,16 +29,29 @@ _NON_SPACE = re.compile(r"\S+")  # re's \s and str.split() both split on str.iss
 class UnitPieces:
     """The words of a batch's units.
 
-    ``pieces`` holds every word of every text (in order), then the pieces of words cut by a
-    window's edges. Unit ``unit[r]`` is made of ``pieces[lo[r]:hi[r]]`` over its ranges ``r``
-    (in order, at most three per unit).
+    The batch's pieces are every word of every text (in order), then the pieces of words cut
+    by a window's edges; ``occurrence[i]`` says which of the ``distinct`` strings piece ``i``
+    is (a word is counted once however often it occurs: "the", "und", "好评"). Unit
+    ``unit[r]`` is made of pieces ``lo[r]:hi[r]`` over its ranges ``r`` (in order, at most
+    three per unit).
     """
 
-    pieces: list[str]
+    distinct: list[str]
+    occurrence: np.ndarray
     unit: np.ndarray
     lo: np.ndarray
     hi: np.ndarray
     n_units: int
+
+    def unit_rows(self, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the units, given each distinct piece's rows ``first[d]:first[d + 1]`` of
+        some array: the positions of those rows, unit after unit and piece after piece, and
+        the unit each one belongs to."""
+        pieces = concatenated_ranges(self.lo, self.hi)
+        owners = np.repeat(self.unit, self.hi - self.lo)
+        which = self.occurrence[pieces]
+        starts, stops = first[which], first[which + 1]
+        return concatenated_ranges(starts, stops), np.repeat(owners, stops - starts)
 
 
 def _word_starts(text: str, words: list[str]) -> list[int]:
@@ -97,8 +110,11 @@ def unit_pieces(texts: Sequence[str], spans: Sequence[tuple[int, int, int]]) -> 
             add(unit, n_words + len(cut), n_words + len(cut) + 1)
             cut.append(text[starts[j - 1] : b])
     pieces.extend(cut)
+    distinct = list(dict.fromkeys(pieces))
+    position = {piece: i for i, piece in enumerate(distinct)}
     return UnitPieces(
-        pieces,
+        distinct,
+        np.fromiter(map(position.__getitem__, pieces), dtype=np.int64, count=len(pieces)),
         np.asarray(units, dtype=np.int64),
         np.asarray(los, dtype=np.int64),
         np.asarray(his, dtype=np.int64),

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from reviewbait.text.hashindex import KeyIndex, count_matrix
-from reviewbait.text.spans import UnitPieces, concatenated_ranges
+from reviewbait.text.spans import UnitPieces
 
 __all__ = ["PIECEWISE_PATTERNS", "WordNgramCounter"]
 
@@ -95,7 +95,7 @@ class WordNgramCounter:
         """
         if self._findall_marked is None:
             raise ValueError(f"token pattern {self.token_pattern!r} cannot be counted piece by piece")
-        pieces = units.pieces
+        pieces = units.distinct
         joined = "\x00".join(pieces)
         if joined.count("\x00") == max(len(pieces) - 1, 0):
             tokens = self._findall_marked(joined)
@@ -106,9 +106,8 @@ class WordNgramCounter:
         piece_of_token = np.cumsum(mark)[~mark]  # the marks before a token: the piece it is in
         ids = marked[~mark]
         first_token = np.searchsorted(piece_of_token, np.arange(len(pieces) + 1, dtype=np.int64))
-        starts, stops = first_token[units.lo], first_token[units.hi]
-        unit_ids = ids[concatenated_ranges(starts, stops)]
-        return self._count(unit_ids, np.repeat(units.unit, stops - starts), units.n_units)
+        tokens_in_order, doc = units.unit_rows(first_token)
+        return self._count(ids[tokens_in_order], doc, units.n_units)
 
     def _count(self, ids: np.ndarray, doc: np.ndarray, n_docs: int) -> sp.csr_matrix:
         """Counts of the unigrams and bigrams of token ids ``ids`` (0: in no vocabulary entry),
