@@ -110,11 +110,11 @@ def unit_pieces(texts: Sequence[str], spans: Sequence[tuple[int, int, int]]) -> 
             add(unit, n_words + len(cut), n_words + len(cut) + 1)
             cut.append(text[starts[j - 1] : b])
     pieces.extend(cut)
-    distinct = list(dict.fromkeys(pieces))
-    position = {piece: i for i, piece in enumerate(distinct)}
+    position: dict[str, int] = {}  # each distinct piece's number, in order of first occurrence
+    occurrence = [position.setdefault(piece, len(position)) for piece in pieces]
     return UnitPieces(
-        distinct,
-        np.fromiter(map(position.__getitem__, pieces), dtype=np.int64, count=len(pieces)),
+        list(position),
+        np.asarray(occurrence, dtype=np.int64),
         np.asarray(units, dtype=np.int64),
         np.asarray(los, dtype=np.int64),
         np.asarray(his, dtype=np.int64),
