@@ -23,9 +23,9 @@ _EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD8
     ("python_class", "re2_class"),
     [
         (r"[^\W\d_]", normalize_module._LETTER),
-        (r"\w", f"[{_WIDER[chr(92) + 'w']}]"),
-        (r"\d", f"[{_WIDER[chr(92) + 'd']}]"),
-        (r"\s", f"[{_WIDER[chr(92) + 's']}]"),
+        (r"\w", "[" + _WIDER[r"\w"] + "]"),
+        (r"\d", "[" + _WIDER[r"\d"] + "]"),
+        (r"\s", "[" + _WIDER[r"\s"] + "]"),
     ],
 )
 def test_each_re2_class_holds_every_character_of_pythons(python_class: str, re2_class: str) -> None:
