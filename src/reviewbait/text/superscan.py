@@ -131,7 +131,7 @@ def superset_finditer(
     that matches wherever ``pattern`` does.
 
     Offsets are carried along in characters and in bytes (converting only the stretch between
-    two positions), so a scan stays linear in the text.
+    two positions): the text is encoded once, and no offset is converted from its start.
     """
     string, data, ascii = text.text, text.data, text.ascii
     match = pattern.match
