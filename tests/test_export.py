@@ -58,6 +58,27 @@ def test_the_exported_features_are_the_fitted_features(tiny_fitted: tuple[Any, P
     assert np.array_equal(a.data, b.data)
 
 
+def test_the_exported_features_count_a_texts_windows_by_its_words(
+    tiny_fitted: tuple[Any, Path], texts: list[str]
+) -> None:
+    """Scoring counts each word of a text once for all its windows: the same rows, bit for bit."""
+    from reviewbait.model import make_units, unit_cues
+    from reviewbait.text.cues import find_cues
+    from reviewbait.text.normalize import normalize
+
+    exported, _ = load_model(tiny_fitted[1])
+    normalized = [normalize(t) for t in texts]
+    units = make_units(normalized)
+    assert len(units.units) > len(texts) + 20  # many windows
+    cues = unit_cues(units, [find_cues(n) for n in normalized])
+    spans = [(k, a, b) for k, (a, b) in zip(units.owner.tolist(), units.span, strict=True)]
+    a = exported.features.transform_normalized(units.units, cues)
+    b = exported.features.transform_spans([n.text for n in normalized], spans, units.units, cues)
+    assert a.shape == b.shape and a.dtype == b.dtype == np.float32
+    assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+    assert np.array_equal(a.data, b.data)
+
+
 def test_the_fitted_pipeline_is_rebuilt_from_the_arrays(tiny_fitted: tuple[Any, Path], texts: list[str]) -> None:
     fitted, directory = tiny_fitted
     exported, _ = load_model(directory)

@@ -163,6 +163,36 @@ def _transform_in_blocks(features: Any, units: list[NormalizedText], cues: list[
     return sp.vstack(blocks, format="csr", dtype=np.float32)
 
 
+def _featurize(features: Any, texts: Sequence[NormalizedText], units: Units, cues: list[list[Cue]]) -> Any:
+    """The units' feature rows. Features that count a text's words once for all its windows
+    (``transform_spans``, the exported model) get blocks of whole texts with their windows;
+    others get the units, in blocks (:func:`_transform_in_blocks`). The matrix is the same."""
+    if not hasattr(features, "transform_spans"):
+        return _transform_in_blocks(features, units.units, cues)
+    owner = units.owner
+    text_of_unit = np.cumsum(np.concatenate([[0], owner[1:] != owner[:-1]])) if owner.size else owner
+    first_unit = np.searchsorted(text_of_unit, np.arange(len(texts) + 1)).tolist()
+    bounds = [0]
+    size = 0
+    for k, text in enumerate(texts):
+        size += len(text.text) + 1
+        if size >= BLOCK_CHARS:
+            bounds.append(k + 1)
+            size = 0
+    if bounds[-1] != len(texts):
+        bounds.append(len(texts))
+    blocks = []
+    for t0, t1 in pairwise(bounds):
+        u0, u1 = first_unit[t0], first_unit[t1]
+        spans = [(k - t0, a, b) for k, (a, b) in zip(text_of_unit[u0:u1].tolist(), units.span[u0:u1], strict=True)]
+        blocks.append(features.transform_spans([t.text for t in texts[t0:t1]], spans, units.units[u0:u1], cues[u0:u1]))
+    if len(blocks) == 1:
+        return blocks[0]
+    import scipy.sparse as sp
+
+    return sp.vstack(blocks, format="csr", dtype=np.float32)
+
+
 @dataclass(frozen=True, slots=True)
 class TextDetails:
     """What produced one text's probability, for a text that passed the gate: the record the
@@ -219,7 +249,7 @@ class SolicitationModel:
         normalized = [normalize(texts[i]) for i in candidates.tolist()]
         cues = [find_cues(text) for text in normalized]
         units = make_units(normalized, candidates.tolist())
-        X = _transform_in_blocks(self.features, units.units, unit_cues(units, cues))
+        X = _featurize(self.features, normalized, units, unit_cues(units, cues))
         unit_p = self.classifier.predict_proba(X)[:, 1]
         rule = self.offer_rule
         if rule is not None:

@@ -106,3 +106,18 @@ def test_megabyte_text_keeps_valid_offsets() -> None:
 def test_rejects_non_text() -> None:
     with pytest.raises(TypeError, match="expects str"):
         normalize(None)  # type: ignore[arg-type]
+
+
+def test_the_shared_fold_table_folds_as_a_texts_own_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Marks, characters folding to none or several, emoji, lone surrogates, CJK and Cyrillic."""
+    from reviewbait.text import normalize as normalize_module
+    from reviewbait.training.corpus import load_corpus
+
+    texts = load_corpus().sample(n=800, random_state=9)["text"].tolist()
+    texts += ["Straße ﬁne ⭐⭐ 好评", "e\u0301te\u0301", "a\u200bb\ud800c", "Ｒｅｖｉｅｗ ℌ", "отзыв 5★", "x\u20dd"]
+    shared = [normalize_module._fold(t) for t in texts]
+    monkeypatch.setattr(normalize_module, "_KNOWN_LIMIT", 0)  # every text builds its own table
+    for name in ("_FOLDS", "_MARK_CHARS", "_UNEVEN_CHARS", "_KNOWN_CHARS"):
+        monkeypatch.setattr(normalize_module, name, type(getattr(normalize_module, name))())
+    own = [normalize_module._fold(t) for t in texts]
+    assert [(f, list(s), list(e)) for f, s, e in shared] == [(f, list(s), list(e)) for f, s, e in own]

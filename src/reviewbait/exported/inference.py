@@ -31,6 +31,7 @@ from reviewbait.text.char_ngrams import CharNgramCounter
 from reviewbait.text.cues import Cue, cue_feature_names, cue_features, find_cues
 from reviewbait.text.hashindex import count_matrix
 from reviewbait.text.normalize import NormalizedText
+from reviewbait.text.spans import unit_pieces
 from reviewbait.text.word_ngrams import WordNgramCounter
 
 __all__ = [
@@ -158,6 +159,27 @@ class ExportedFeatures:
             self.word_tfidf.weigh(self.word_counter.transform(texts)),
             self.char_tfidf.weigh(self.char_counter.transform(texts)),
             normalized,
+            cues,
+            self.cue_weight,
+        )
+
+    def transform_spans(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[tuple[int, int, int]],
+        units: Sequence[NormalizedText],
+        cues: Sequence[list[Cue]],
+    ) -> sp.csr_matrix:
+        """The same matrix as :meth:`transform_normalized` of ``units``, where ``units[u]`` is
+        ``texts[k][a:b]`` for ``spans[u] == (k, a, b)``: the n-grams of the words that windows of
+        a text share are counted once (:mod:`reviewbait.text.spans`)."""
+        if not self.word_counter.piecewise:
+            return self.transform_normalized(units, cues)
+        pieces = unit_pieces(texts, spans)
+        return unit_features(
+            self.word_tfidf.weigh(self.word_counter.transform_pieces(pieces)),
+            self.char_tfidf.weigh(self.char_counter.transform_pieces(pieces)),
+            units,
             cues,
             self.cue_weight,
         )

@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from reviewbait.text.hashindex import KeyIndex, count_matrix
+from reviewbait.text.spans import UnitPieces
 
 __all__ = ["CharNgramCounter"]
 
@@ -77,15 +78,27 @@ class CharNgramCounter:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Count matrix (``len(texts)`` × vocabulary size, float32), as CountVectorizer would give."""
-        n_docs = len(texts)
-        if n_docs == 0:
-            return sp.csr_matrix((0, self.n_features), dtype=np.float32)
         # a NUL inside a word has code 0 as well, which drops its windows, as it should: no
         # vocabulary entry contains one
         pieces = []
         for text in texts:
             words = text.split()
             pieces.append(" " + " \x00 ".join(words) + " " if words else "")
+        return self._count(pieces)
+
+    def transform_pieces(self, units: UnitPieces) -> sp.csr_matrix:
+        """The count matrix of the units described by ``units`` (one row per unit), as
+        :meth:`transform` of the units' texts gives it: each distinct piece (a word, or the
+        part of one a window cut) is counted once, and a unit's row is the sum of its pieces' rows."""
+        per_piece = self._count([" " + piece + " " for piece in units.distinct])
+        entries, rows = units.unit_rows(per_piece.indptr.astype(np.int64, copy=False))
+        return count_matrix(rows, per_piece.indices[entries], (units.n_units, self.n_features), per_piece.data[entries])
+
+    def _count(self, pieces: list[str]) -> sp.csr_matrix:
+        """Counts of the padded words in ``pieces`` (each `` w `` or several joined by NUL), one row each."""
+        n_docs = len(pieces)
+        if n_docs == 0:
+            return sp.csr_matrix((0, self.n_features), dtype=np.float32)
         lengths = np.fromiter((len(p) + 1 for p in pieces), dtype=np.int64, count=n_docs)
         joined = _SEPARATOR.join(pieces) + _SEPARATOR
         points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)

@@ -93,12 +93,15 @@ def _program() -> Any:
 
 
 def _fold(text: str) -> bytes:
-    """NFKC (skipped for ASCII, where it changes nothing) and lower case, as UTF-8.
+    """NFKC (skipped where it changes nothing: ASCII, or text that says it is NFKC) and lower
+    case, as UTF-8.
 
     A NUL becomes a space so that it cannot act as a separator; lone surrogates cannot be
     UTF-8 and become "?", for the gate only.
     """
-    folded = (text if text.isascii() else unicodedata.normalize("NFKC", text)).lower()
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):  # a quick check first
+        text = unicodedata.normalize("NFKC", text)
+    folded = text.lower()
     return folded.replace("\x00", " ").encode("utf-8", "replace")
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import re2
 
 __all__ = ["NormalizedText", "normalize", "normalize_text"]
 
@@ -24,6 +25,7 @@ from reviewbait.lexicon.disguise import HOMOGLYPHS as _HOMOGLYPHS
 from reviewbait.lexicon.disguise import INVISIBLE as _INVISIBLE
 from reviewbait.lexicon.disguise import KEYWORDS
 from reviewbait.lexicon.disguise import LEET as _LEET
+from reviewbait.text.superscan import Utf8Text, byte_search, superset_finditer, superset_for_re2
 
 _HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
 _HOMOGLYPH_SET = frozenset(_HOMOGLYPHS)
@@ -53,15 +55,21 @@ _REJOIN = _rejoin_pattern(KEYWORDS)
 # cheap triggers: skip a pass when its pattern cannot match
 _SPLIT_INSIDE_WORD = re.compile(r"[^\W\d_][.\-_*·|/~•]{1,2}[^\W\d_]")
 _MASK_INSIDE_WORD = re.compile(r"[^\W\d_][*#•_]")
+_MASK_CHARS = "*#•_"  # one of them is in every masked word: a quick test before the pattern
 
 
 @dataclass(frozen=True, slots=True)
 class NormalizedText:
-    """Normalized text plus, per character, the span of the original text it came from."""
+    """Normalized text plus, per character, the span of the original text it came from.
+
+    ``starts`` and ``ends`` are tuples, or ``range`` objects where the normalized text maps
+    one to one onto a stretch of the original (most texts): no list of a million numbers
+    to build for a long review, and a window's slice of them costs nothing.
+    """
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
     original: str
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
@@ -99,33 +107,81 @@ def _fold_or_none(ch: str) -> str | None:
     return _fold_char(ch)
 
 
-def _fold(text: str) -> tuple[str, list[int], list[int]]:
+# What the fast path of _fold knows of every character it has seen: its folded form (for
+# str.translate), and whether it is a combining mark or folds to other than one character.
+# Entries are only ever added (threads may share them), up to a bound a hostile text cannot
+# push memory past; beyond it, texts build their own table.
+_FOLDS: dict[int, str] = {}
+_MARK_CHARS: set[str] = set()
+_UNEVEN_CHARS: set[str] = set()  # fold to "" or to several characters
+_KNOWN_CHARS: set[str] = set()
+_KNOWN_LIMIT = 200_000
+
+
+def _learn(chars: set[str]) -> None:
+    for ch in chars:
+        out = _fold_or_none(ch)
+        if out is None:
+            _MARK_CHARS.add(ch)
+        else:
+            _FOLDS[ord(ch)] = out
+            if len(out) != 1:
+                _UNEVEN_CHARS.add(ch)
+    _KNOWN_CHARS.update(chars)  # last: a character is known once everything about it is set
+
+
+def _fold(text: str) -> State:
     """First pass: per-character folding with the original span of each output character.
 
-    Fast path: one ``str.translate`` plus an ``np.repeat`` of positions, since almost every
-    character folds to exactly one character; combining marks need the slow path, which
-    composes them with the character before.
+    Fast path: one ``str.translate``; the spans are ranges when every character folds to
+    exactly one, and otherwise come from an ``np.repeat`` of positions by output lengths (read
+    with a second ``translate``); combining marks need the slow path, which composes them
+    with the character before.
     """
     if text.isascii():
         folded = text.translate(_ASCII_CONTROL).lower()
         n = len(folded)
-        return folded, list(range(n)), list(range(1, n + 1))
+        return folded, range(n), range(1, n + 1)
+    chars = set(text)
+    new = chars - _KNOWN_CHARS
+    if new and len(_KNOWN_CHARS) + len(new) <= _KNOWN_LIMIT:
+        _learn(new)
+        new = set()
+    if new:  # the shared table is full: this text's own
+        return _fold_with_table(text, chars)
+    if not _MARK_CHARS.isdisjoint(chars):
+        return _fold_slow(text)
+    folded = text.translate(_FOLDS)
+    if _UNEVEN_CHARS.isdisjoint(chars):
+        n = len(folded)
+        return folded, range(n), range(1, n + 1)
+    return folded, *_spans_by_length(text, {ord(ch): _FOLDS[ord(ch)] for ch in chars})
+
+
+def _fold_with_table(text: str, chars: set[str]) -> State:
     table: dict[int, str] = {}
-    for ch in set(text):
+    for ch in chars:
         out = _fold_or_none(ch)
         if out is None:
             return _fold_slow(text)
         table[ord(ch)] = out
     folded = text.translate(table)
-    if len(folded) == len(text) and all(len(v) == 1 for v in table.values()):
+    if all(len(v) == 1 for v in table.values()):
         n = len(folded)
-        return folded, list(range(n)), list(range(1, n + 1))
-    lengths = np.fromiter((len(table[ord(ch)]) for ch in text), dtype=np.int64, count=len(text))
+        return folded, range(n), range(1, n + 1)
+    return folded, *_spans_by_length(text, table)
+
+
+def _spans_by_length(text: str, table: dict[int, str]) -> tuple[list[int], list[int]]:
+    """Original spans of the folded characters: each character's output length, read as a
+    character for all of them at once, repeats its position."""
+    widths = text.translate({k: chr(len(v)) for k, v in table.items()}).encode("utf-32-le")
+    lengths = np.frombuffer(widths, dtype=np.uint32)
     starts = np.repeat(np.arange(len(text), dtype=np.int64), lengths)
-    return folded, starts.tolist(), (starts + 1).tolist()
+    return starts.tolist(), (starts + 1).tolist()
 
 
-def _fold_slow(text: str) -> tuple[str, list[int], list[int]]:
+def _fold_slow(text: str) -> State:
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -147,18 +203,18 @@ def _fold_slow(text: str) -> tuple[str, list[int], list[int]]:
 
 Piece = tuple[str, int, int]  # replacement text, and the [from, to) span of the current string
 Rewriter = Callable[[re.Match[str]], list[Piece] | None]
-State = tuple[str, list[int], list[int]]
+State = tuple[str, Sequence[int], Sequence[int]]  # text, and each character's original span
 
 
-def _rewrite(state: State, pattern: re.Pattern[str], fn: Rewriter) -> State:
-    """Apply ``fn`` to every match of ``pattern``, carrying original spans along."""
+def _rewrite(state: State, matches: Iterator[re.Match[str]], fn: Rewriter) -> State:
+    """Apply ``fn`` to every match (of a pattern in ``state``'s text), carrying original spans along."""
     text, starts, ends = state
     out_t: list[str] = []
     out_s: list[int] = []
     out_e: list[int] = []
     pos = 0
     changed = False
-    for m in pattern.finditer(text):
+    for m in matches:
         pieces = fn(m)
         if pieces is None:
             continue
@@ -177,6 +233,64 @@ def _rewrite(state: State, pattern: re.Pattern[str], fn: Rewriter) -> State:
     out_s.extend(starts[pos:])
     out_e.extend(ends[pos:])
     return "".join(out_t), out_s, out_e
+
+
+# RE2 supersets of the passes' patterns (see :mod:`reviewbait.text.superscan`): Python's engine
+# then tries only where they match. ``[^\W\d_]`` (a letter) is held by ``_LETTER``: Python's
+# letters are categories L*, and its other alphanumerics that are not decimal digits are Nl,
+# No (tested over every code point).
+_LETTER = r"[\p{L}\p{Nl}\p{No}]"
+_SUPERSETS: dict[re.Pattern[str], str] = {
+    _TOKEN: rf"[\p{{L}}\p{{N}}\p{{M}}_@$!|€+]*(?:{_LETTER}[0-9@$!|€+]|[0-9@$!|€+]{_LETTER})",
+    _SPACED_LETTERS: rf"(?:{_LETTER}[ .\-_*·|/~•]){{2,}}{_LETTER}",
+    _SPLIT_INSIDE_WORD: rf"{_LETTER}[.\-_*·|/~•]{{1,2}}{_LETTER}",
+    _REJOIN: superset_for_re2(_REJOIN.pattern),
+    _SPACES: superset_for_re2(_SPACES.pattern),
+}
+_PYTHON_ONLY_TEXTS = 50  # texts normalized before the RE2 programs are compiled (a cold start's single check)
+
+
+class _Scanner:
+    """The matches of the passes' patterns in the current text, tried only where the RE2
+    supersets match; the text is encoded for RE2 once per version of it."""
+
+    _programs: dict[re.Pattern[str], Callable[[bytes, int], int]] | None = None
+    _texts = 0
+
+    def __init__(self) -> None:
+        programs = _Scanner._programs
+        if programs is None:
+            _Scanner._texts += 1
+            if _Scanner._texts > _PYTHON_ONLY_TEXTS:
+                options = re2.Options()
+                options.max_mem = 64 << 20
+                programs = {p: byte_search(re2.compile(s, options)) for p, s in _SUPERSETS.items()}
+                _Scanner._programs = programs  # a race compiles them twice, harmlessly
+        self.programs = programs
+        self.text: str | None = None
+        self.utf8: Utf8Text | None = None
+
+    def _encoded(self, text: str) -> Utf8Text | None:
+        if self.text is not text:
+            self.text = text
+            try:
+                self.utf8 = Utf8Text(text)
+            except UnicodeEncodeError:  # lone surrogates: Python's engine alone
+                self.utf8 = None
+        return self.utf8
+
+    def finditer(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+        utf8 = None if self.programs is None else self._encoded(text)
+        if utf8 is None or self.programs is None:
+            return pattern.finditer(text)
+        return superset_finditer(pattern, self.programs[pattern], utf8)
+
+    def may_match(self, pattern: re.Pattern[str], text: str) -> bool:
+        """False only where ``pattern`` cannot match ``text`` (its superset does not)."""
+        utf8 = None if self.programs is None else self._encoded(text)
+        if utf8 is None or self.programs is None:
+            return True
+        return self.programs[pattern](utf8.data, 0) >= 0
 
 
 def _homoglyphs(m: re.Match[str]) -> list[Piece] | None:
@@ -277,23 +391,28 @@ def normalize(text: str) -> NormalizedText:
     if not isinstance(text, str):
         raise TypeError(f"normalize() expects str, got {type(text).__name__}")
     state = _fold(text)
+    scan = _Scanner()
     if not text.isascii() and not _HOMOGLYPH_SET.isdisjoint(state[0]):
-        state = _rewrite(state, _WORD, _homoglyphs)
-    if _MASK_INSIDE_WORD.search(state[0]):
-        state = _rewrite(state, _MASKED, _masked)
-    state = _rewrite(state, _TOKEN, _leet)
-    state = _rewrite(state, _SPACED_LETTERS, _letters_only)
-    if _SPLIT_INSIDE_WORD.search(state[0]):
-        state = _rewrite(state, _REJOIN, _letters_only)
-    state = _rewrite(state, _REPEATS, _squeeze_repeats)
-    state = _rewrite(state, _SPACES, _squeeze_spaces)
+        state = _rewrite(state, _WORD.finditer(state[0]), _homoglyphs)
+    if any(ch in state[0] for ch in _MASK_CHARS) and _MASK_INSIDE_WORD.search(state[0]):
+        state = _rewrite(state, _MASKED.finditer(state[0]), _masked)
+    state = _rewrite(state, scan.finditer(_TOKEN, state[0]), _leet)
+    state = _rewrite(state, scan.finditer(_SPACED_LETTERS, state[0]), _letters_only)
+    if scan.may_match(_SPLIT_INSIDE_WORD, state[0]) and _SPLIT_INSIDE_WORD.search(state[0]):
+        state = _rewrite(state, scan.finditer(_REJOIN, state[0]), _letters_only)
+    state = _rewrite(state, _REPEATS.finditer(state[0]), _squeeze_repeats)
+    state = _rewrite(state, scan.finditer(_SPACES, state[0]), _squeeze_spaces)
     folded, starts, ends = state
     lo, hi = 0, len(folded)
     while lo < hi and folded[lo] == " ":
         lo += 1
     while hi > lo and folded[hi - 1] == " ":
         hi -= 1
-    return NormalizedText(folded[lo:hi], tuple(starts[lo:hi]), tuple(ends[lo:hi]), text)
+    return NormalizedText(folded[lo:hi], _frozen(starts[lo:hi]), _frozen(ends[lo:hi]), text)
+
+
+def _frozen(positions: Sequence[int]) -> Sequence[int]:
+    return positions if isinstance(positions, range | tuple) else tuple(positions)
 
 
 def normalize_text(text: str) -> str:

@@ -22,8 +22,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from reviewbait.text.hashindex import KeyIndex, count_matrix
+from reviewbait.text.spans import UnitPieces
 
-__all__ = ["WordNgramCounter"]
+__all__ = ["PIECEWISE_PATTERNS", "WordNgramCounter"]
+
+# Token patterns whose tokens are maximal runs of word characters (of some least length) or
+# single symbols: a text's tokens are those of its whitespace-separated words, in order.
+PIECEWISE_PATTERNS = frozenset({r"(?u)\b\w+\b|[$€£¥%→=]", r"(?u)\b\w\w+\b"})
 
 
 class WordNgramCounter:
@@ -43,7 +48,12 @@ class WordNgramCounter:
         self.base = len(tokens) + 1
         self.min_n, self.max_n = ngram_range
         self.n_features = int(columns.size)
+        self.token_pattern = pattern
         self._findall = re.compile(pattern).findall
+        # with a NUL between pieces, one scan tokenizes them all and marks where each ends
+        self.piecewise = pattern in PIECEWISE_PATTERNS
+        self._findall_marked = re.compile(pattern + "|\x00").findall if self.piecewise else None
+        self._marked_ids = {**self.ids, "\x00": -1}
 
     @classmethod
     def from_vocabulary(
@@ -73,7 +83,35 @@ class WordNgramCounter:
         flat = [token for tokens in per_doc for token in tokens]
         # map() calls dict.get in C: no Python frame per token, as a generator would have
         ids = np.fromiter(map(self.ids.get, flat, repeat(0)), dtype=np.int64, count=len(flat))
-        doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        return self._count(ids, np.repeat(np.arange(n_docs, dtype=np.int64), lengths), n_docs)
+
+    def transform_pieces(self, units: UnitPieces) -> sp.csr_matrix:
+        """The count matrix of the units described by ``units`` (one row per unit), as
+        :meth:`transform` of the units' texts gives it, tokenizing each piece once.
+
+        Only for a token pattern in ``PIECEWISE_PATTERNS`` (``piecewise``): its tokens hold no
+        white space and a token at the edge of a piece is one at the edge of the text, so a
+        unit's tokens are its pieces' tokens in order (bigrams do span pieces, as in the text).
+        """
+        if self._findall_marked is None:
+            raise ValueError(f"token pattern {self.token_pattern!r} cannot be counted piece by piece")
+        pieces = units.distinct
+        joined = "\x00".join(pieces)
+        if joined.count("\x00") == max(len(pieces) - 1, 0):
+            tokens = self._findall_marked(joined)
+        else:  # a piece holds a NUL: tokenize piece by piece, with the same marks
+            tokens = [token for piece in pieces for token in [*self._findall(piece), "\x00"]][:-1]
+        marked = np.fromiter(map(self._marked_ids.get, tokens, repeat(0)), dtype=np.int64, count=len(tokens))
+        mark = marked < 0
+        piece_of_token = np.cumsum(mark)[~mark]  # the marks before a token: the piece it is in
+        ids = marked[~mark]
+        first_token = np.searchsorted(piece_of_token, np.arange(len(pieces) + 1, dtype=np.int64))
+        tokens_in_order, doc = units.unit_rows(first_token)
+        return self._count(ids[tokens_in_order], doc, units.n_units)
+
+    def _count(self, ids: np.ndarray, doc: np.ndarray, n_docs: int) -> sp.csr_matrix:
+        """Counts of the unigrams and bigrams of token ids ``ids`` (0: in no vocabulary entry),
+        the tokens of document ``doc[i]`` consecutive and in order."""
         found_docs: list[np.ndarray] = []
         candidates: list[np.ndarray] = []
         if self.min_n == 1:
