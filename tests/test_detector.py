@@ -151,3 +151,40 @@ def test_thread_safe_results_equal_sequential(tiny_detector: Detector) -> None:
         results = list(pool.map(lambda t: tiny_detector.check(t).probability, texts))
     assert np.allclose(results, expected)
     assert not any(math.isnan(x) for x in results)
+
+
+def test_score_columns_in_slices_equals_one_pass(tiny_detector: Detector, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch is scored in slices of about SLICE_CHARS characters to bound memory; the
+    columns are the same as in one pass, row for row."""
+    import reviewbait.detector as detector_module
+
+    texts = [
+        "Leave a 5 star review and get a free gift card!",
+        "",
+        None,
+        "Great phone, fast delivery. 5 stars from me.",
+        "Review us on Google and we refund your order " * 30,
+        "Post a review of our app and win an iPad in the monthly draw",
+    ] * 4
+    whole = tiny_detector.score_columns(texts, threshold=0.0)
+    monkeypatch.setattr(detector_module, "SLICE_CHARS", 60)
+    assert len(detector_module._slices([t or "" for t in texts], 60)) > 10
+    sliced = tiny_detector.score_columns(texts, threshold=0.0)
+    assert list(sliced) == list(whole)
+    for column in whole:
+        assert list(sliced[column]) == list(whole[column]), column
+
+
+@pytest.mark.parametrize("sizes", [[], [0], [5], [5, 5, 5], [100, 1, 1, 100], [0, 0, 0]])
+def test_slices_cover_every_text_once_in_order(sizes: list[int]) -> None:
+    from itertools import pairwise
+
+    from reviewbait.detector import _slices
+
+    texts = ["x" * n for n in sizes]
+    bounds = _slices(texts, 10)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(texts)
+    assert all(a[1] == b[0] for a, b in pairwise(bounds))
+    assert all(lo < hi for lo, hi in bounds) or texts == []
+    for lo, hi in bounds[:-1]:
+        assert sum(sizes[lo:hi]) >= 10

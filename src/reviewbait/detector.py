@@ -33,6 +33,8 @@ __all__ = ["EVIDENCE_KINDS", "SCORE_COLUMNS", "Detector", "Evidence", "Verdict",
 # let through.
 EVIDENCE_KINDS = CUE_KINDS
 MAX_EVIDENCE = 16
+# score_columns scores a batch in slices of about this many characters (see there)
+SLICE_CHARS = 200_000
 Errors = Literal["raise", "coerce"]
 
 
@@ -264,19 +266,25 @@ class Detector:
         """
         texts = [v if isinstance(v, str) else "" for v in values]
         cut = self.resolve_threshold(threshold)
-        probability, details = self._model.score(texts, with_details=True, heads_from=cut)
-        flag = ((probability >= cut) & (probability > 0)).astype(np.int8)
+        probability = np.zeros(len(texts), dtype=np.float64)
         category = [""] * len(texts)
         incentive = [""] * len(texts)
         sentiment = np.zeros(len(texts), dtype=np.int8)
         summary = [""] * len(texts)
-        for i in np.flatnonzero(flag).tolist():
-            record = details[i]
-            category[i] = record.category or ""
-            incentive[i] = record.incentive or ""
-            sentiment[i] = int(bool(record.sentiment))
-            if evidence:
-                summary[i] = summarize_evidence(_evidence(record.cues, record.best_span))
+        # in slices of about SLICE_CHARS characters: a text's scores do not depend on its
+        # neighbours, and a file chunk of long reviews would otherwise hold every text's
+        # features and details at once (the peak memory of each worker)
+        for lo, hi in _slices(texts, SLICE_CHARS):
+            part, details = self._model.score(texts[lo:hi], with_details=True, heads_from=cut)
+            probability[lo:hi] = part
+            for i in np.flatnonzero((part >= cut) & (part > 0)).tolist():
+                record = details[i]
+                category[lo + i] = record.category or ""
+                incentive[lo + i] = record.incentive or ""
+                sentiment[lo + i] = int(bool(record.sentiment))
+                if evidence:
+                    summary[lo + i] = summarize_evidence(_evidence(record.cues, record.best_span))
+        flag = ((probability >= cut) & (probability > 0)).astype(np.int8)
         return {
             "probability": np.round(probability, 6),
             "flag": flag,
@@ -305,3 +313,18 @@ def _evidence(cues: list[Cue], best_span: tuple[int, int]) -> tuple[Evidence, ..
             break
     evidence.sort(key=lambda e: (e.start, rank.get(e.kind, 99)))
     return tuple(evidence)
+
+
+def _slices(texts: list[str], max_chars: int) -> list[tuple[int, int]]:
+    """Consecutive ``(start, end)`` ranges of ``texts`` holding about ``max_chars`` characters
+    each (at least one text per range; every range but the last reaches the limit)."""
+    bounds: list[tuple[int, int]] = []
+    start, size = 0, 0
+    for i, text in enumerate(texts):
+        size += len(text)
+        if size >= max_chars:
+            bounds.append((start, i + 1))
+            start, size = i + 1, 0
+    if start < len(texts) or not bounds:
+        bounds.append((start, len(texts)))
+    return bounds
