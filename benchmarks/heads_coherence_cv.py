@@ -18,22 +18,14 @@ import numpy as np
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
-from reviewbait.artifact import load_model
+from incentive_head_cv import train_positives
 from reviewbait.model import PAIRED_INCENTIVES, coherent_heads
-from reviewbait.text.cues import find_cues
-from reviewbait.text.normalize import normalize
-from reviewbait.training.corpus import load_corpus, load_split
 from reviewbait.training.head_estimators import CategoryHead, IncentiveHead
 
 
 def main() -> None:
     started = time.perf_counter()
-    model, _ = load_model()
-    corpus = load_split(load_corpus())
-    positives = corpus[(corpus["split"] == "train") & (corpus["label"] == 1)].reset_index(drop=True)
-    normalized = [normalize(text) for text in positives["text"]]
-    X = model.features.transform_normalized(normalized, [find_cues(n) for n in normalized])
-    texts = [n.text for n in normalized]
+    positives, X, texts = train_positives()
     categories = positives["category"].to_numpy(dtype=object)
     incentives = positives["incentive_type"].to_numpy(dtype=object)
     apart = (np.empty(len(texts), dtype=object), np.empty(len(texts), dtype=object))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
@@ -24,15 +25,21 @@ from reviewbait.training.corpus import load_corpus, load_split
 from reviewbait.training.head_estimators import IncentiveHead
 
 
-def main(argv: list[str]) -> None:
-    weights = [float(a) for a in argv] or [1.0]
-    started = time.perf_counter()
+def train_positives() -> tuple[Any, Any, list[str]]:
+    """The train split's positives, the shipped model's features of each (whole text) and
+    their normalized texts: what the heads are cross-validated on (never the test split)."""
     model, _ = load_model()
     corpus = load_split(load_corpus())
     positives = corpus[(corpus["split"] == "train") & (corpus["label"] == 1)].reset_index(drop=True)
     normalized = [normalize(text) for text in positives["text"]]
     X = model.features.transform_normalized(normalized, [find_cues(n) for n in normalized])
-    texts = [n.text for n in normalized]
+    return positives, X, [n.text for n in normalized]
+
+
+def main(argv: list[str]) -> None:
+    weights = [float(a) for a in argv] or [1.0]
+    started = time.perf_counter()
+    positives, X, texts = train_positives()
     y = positives["incentive_type"].to_numpy(dtype=object)
     groups = positives["group"].to_numpy()
     for weight in weights:

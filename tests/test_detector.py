@@ -168,7 +168,7 @@ def test_score_columns_in_slices_equals_one_pass(tiny_detector: Detector, monkey
     ] * 4
     whole = tiny_detector.score_columns(texts, threshold=0.0)
     monkeypatch.setattr(detector_module, "SLICE_CHARS", 60)
-    assert len(detector_module._slices([t or "" for t in texts], 60)) > 10
+    assert len(detector_module.char_blocks([t or "" for t in texts], 60)) > 10
     sliced = tiny_detector.score_columns(texts, threshold=0.0)
     assert list(sliced) == list(whole)
     for column in whole:
@@ -176,15 +176,14 @@ def test_score_columns_in_slices_equals_one_pass(tiny_detector: Detector, monkey
 
 
 @pytest.mark.parametrize("sizes", [[], [0], [5], [5, 5, 5], [100, 1, 1, 100], [0, 0, 0]])
-def test_slices_cover_every_text_once_in_order(sizes: list[int]) -> None:
+def test_char_blocks_cover_every_text_once_in_order(sizes: list[int]) -> None:
     from itertools import pairwise
 
-    from reviewbait.detector import _slices
+    from reviewbait.model import char_blocks
 
     texts = ["x" * n for n in sizes]
-    bounds = _slices(texts, 10)
-    assert bounds[0][0] == 0 and bounds[-1][1] == len(texts)
-    assert all(a[1] == b[0] for a, b in pairwise(bounds))
-    assert all(lo < hi for lo, hi in bounds) or texts == []
-    for lo, hi in bounds[:-1]:
-        assert sum(sizes[lo:hi]) >= 10
+    bounds = char_blocks(texts, 10)
+    assert bounds[0] == 0 and bounds[-1] == len(texts)
+    assert all(lo < hi for lo, hi in pairwise(bounds))
+    for lo, hi in list(pairwise(bounds))[:-1]:
+        assert sum(n + 1 for n in sizes[lo:hi]) >= 10

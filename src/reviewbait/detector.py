@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,6 +20,7 @@ import numpy as np
 from reviewbait.artifact import load_model
 from reviewbait.columns import SCORE_COLUMNS
 from reviewbait.errors import ColumnNotFoundError, InputError
+from reviewbait.model import char_blocks
 from reviewbait.text.cues import CUE_KINDS, Cue
 
 if TYPE_CHECKING:
@@ -274,7 +276,7 @@ class Detector:
         # in slices of about SLICE_CHARS characters: a text's scores do not depend on its
         # neighbours, and a file chunk of long reviews would otherwise hold every text's
         # features and details at once (the peak memory of each worker)
-        for lo, hi in _slices(texts, SLICE_CHARS):
+        for lo, hi in pairwise(char_blocks(texts, SLICE_CHARS)):
             part, details = self._model.score(texts[lo:hi], with_details=True, heads_from=cut)
             probability[lo:hi] = part
             for i in np.flatnonzero((part >= cut) & (part > 0)).tolist():
@@ -313,18 +315,3 @@ def _evidence(cues: list[Cue], best_span: tuple[int, int]) -> tuple[Evidence, ..
             break
     evidence.sort(key=lambda e: (e.start, rank.get(e.kind, 99)))
     return tuple(evidence)
-
-
-def _slices(texts: list[str], max_chars: int) -> list[tuple[int, int]]:
-    """Consecutive ``(start, end)`` ranges of ``texts`` holding about ``max_chars`` characters
-    each (at least one text per range; every range but the last reaches the limit)."""
-    bounds: list[tuple[int, int]] = []
-    start, size = 0, 0
-    for i, text in enumerate(texts):
-        size += len(text)
-        if size >= max_chars:
-            bounds.append((start, i + 1))
-            start, size = i + 1, 0
-    if start < len(texts) or not bounds:
-        bounds.append((start, len(texts)))
-    return bounds

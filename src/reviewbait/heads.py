@@ -36,6 +36,7 @@ __all__ = [
     "INCENTIVES",
     "SUBTYPES",
     "audience_counts",
+    "head_texts",
     "incentive_counts",
     "subtype_counts",
     "with_language_words",
@@ -147,3 +148,13 @@ def __getattr__(name: str) -> Any:
 
         return getattr(head_estimators, name)
     raise AttributeError(f"module 'reviewbait.heads' has no attribute {name!r}")
+
+
+def head_texts(X: Any, texts: Sequence[str] | None) -> list[str]:
+    """The units' normalized texts a head reads beside ``X``, one per row (its word blocks)."""
+    if texts is None:
+        raise TypeError("a head needs the units' normalized texts: pass texts=[...]")
+    texts = list(texts)
+    if len(texts) != X.shape[0]:
+        raise ValueError(f"texts has {len(texts)} items but X has {X.shape[0]} rows")
+    return texts

@@ -24,20 +24,24 @@ def _two_rows(tmp_path: Path) -> Path:
     return path
 
 
+def _options(tmp_path: Path, model: Path, **kwargs: object) -> ScoreOptions:
+    """Two rows scored with two jobs asked for: whether a pool starts is the test's question."""
+    return ScoreOptions(
+        input=str(_two_rows(tmp_path)),
+        output=str(tmp_path / "out.csv"),
+        text_column="text",
+        model=str(model),
+        jobs=2,
+        quiet=True,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
 def test_a_two_row_file_starts_no_worker_pool(
     tmp_path: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _no_pool)
-    source = _two_rows(tmp_path)
-    options = ScoreOptions(
-        input=str(source),
-        output=str(tmp_path / "out.csv"),
-        text_column="text",
-        model=str(tiny_model_dir),
-        jobs=2,
-        quiet=True,
-    )
-    summary = score_file(options)
+    summary = score_file(_options(tmp_path, tiny_model_dir))
     assert summary.rows_written == 2
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").count("\n") == 3
 
@@ -46,16 +50,6 @@ def test_a_file_of_more_than_one_chunk_uses_the_pool(
     tmp_path: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _no_pool)
-    source = _two_rows(tmp_path)
-    options = ScoreOptions(
-        input=str(source),
-        output=str(tmp_path / "out.csv"),
-        text_column="text",
-        model=str(tiny_model_dir),
-        jobs=2,
-        chunk_size=1,
-        quiet=True,
-    )
     with pytest.raises(PoolStarted):
-        score_file(options)
+        score_file(_options(tmp_path, tiny_model_dir, chunk_size=1))
     assert not (tmp_path / "out.csv").exists()

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from reviewbait.errors import ReviewbaitError
-from reviewbait.heads import _cjk_only, audience_counts, incentive_counts, subtype_counts
+from reviewbait.heads import _cjk_only, audience_counts, head_texts, incentive_counts, subtype_counts
 from reviewbait.model import OfferRule, SolicitationModel
 from reviewbait.text.char_ngrams import CharNgramCounter
 from reviewbait.text.cues import Cue, cue_feature_names, cue_features, find_cues
@@ -330,19 +330,10 @@ class ExportedHead:
     def decision_function(
         self, X: Any, texts: Sequence[str] | None = None, contexts: Sequence[str] | None = None
     ) -> np.ndarray:
-        return self.linear.decision_function(self._augment(X, self._checked_texts(X, texts), contexts))
+        return self.linear.decision_function(self._augment(X, head_texts(X, texts), contexts))
 
     def predict(self, X: Any, texts: Sequence[str] | None = None, contexts: Sequence[str] | None = None) -> np.ndarray:
-        return self.linear.predict(self._augment(X, self._checked_texts(X, texts), contexts))
-
-    @staticmethod
-    def _checked_texts(X: Any, texts: Sequence[str] | None) -> list[str]:
-        if texts is None:
-            raise TypeError("a head needs the units' normalized texts: pass texts=[...]")
-        texts = list(texts)
-        if len(texts) != X.shape[0]:
-            raise ValueError(f"texts has {len(texts)} items but X has {X.shape[0]} rows")
-        return texts
+        return self.linear.predict(self._augment(X, head_texts(X, texts), contexts))
 
 
 @dataclass

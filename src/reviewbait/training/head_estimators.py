@@ -17,7 +17,7 @@ from sklearn.linear_model import RidgeClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from reviewbait.features import pack_vocabulary, unpack_vocabularies
-from reviewbait.heads import _cjk_only, audience_counts, incentive_counts, subtype_counts
+from reviewbait.heads import _cjk_only, audience_counts, head_texts, incentive_counts, subtype_counts
 
 __all__ = ["CategoryHead", "IncentiveHead"]
 
@@ -96,14 +96,7 @@ class CategoryHead(ClassifierMixin, BaseEstimator):
         super().__setstate__(state)
         unpack_vocabularies(self, ("cjk_vectorizer_",))
 
-    @staticmethod
-    def _texts(X: Any, texts: Sequence[str] | None) -> list[str]:
-        if texts is None:
-            raise TypeError("a head needs the units' normalized texts: pass texts=[...]")
-        texts = list(texts)
-        if len(texts) != X.shape[0]:
-            raise ValueError(f"texts has {len(texts)} items but X has {X.shape[0]} rows")
-        return texts
+    _texts = staticmethod(head_texts)
 
 
 class IncentiveHead(CategoryHead):
