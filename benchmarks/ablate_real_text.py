@@ -53,6 +53,13 @@ VARIANTS = {
         "rule": None,
         "offer_rule": OfferRule(8, 0.1, without_act=True),
     },
+    # shipped since the per-window rule: every unit (whole text, window) is held to it
+    "real0.5_short8_or_no_act_per_unit": {
+        "negatives": True,
+        "negative_weight": 0.5,
+        "rule": None,
+        "offer_rule": OfferRule(8, 0.1, without_act=True, per_unit=True),
+    },
     "real0.5_short20": {"negatives": True, "negative_weight": 0.5, "rule": None, "offer_rule": OfferRule(20, 0.1)},
     "real0.25_no_rule": {"negatives": True, "negative_weight": 0.25, "rule": None},
     "real1_no_rule": {"negatives": True, "negative_weight": 1.0, "rule": None},
@@ -91,10 +98,13 @@ def main(names: list[str]) -> None:
         p, _ = model.score(real_check["text"].tolist())
         cv = report["cv"]
         flagged = {k: float(np.mean(p >= t)) for k, t in model.thresholds.items()}
+        requests = (train["category"] == "review_request").to_numpy()
+        requests_flagged = float(np.mean(report["out_of_fold"][requests] >= model.thresholds["balanced"]))
         print(
             f"{name:<22} oof F1 {cv['balanced']['f1']:.4f} P {cv['balanced']['precision']:.4f} "
             f"R {cv['balanced']['recall']:.4f} | precise P {cv['precise']['precision']:.4f} "
             f"R {cv['precise']['recall']:.4f} | real oof {report['real_negatives_flagged']} "
+            f"| oof review requests flagged {requests_flagged:.3f} "
             f"| held-out real flagged bal {flagged['balanced']:.4%} pre {flagged['precise']:.4%} "
             f"| thr {model.thresholds} | {time.perf_counter() - started:.0f} s",
             flush=True,

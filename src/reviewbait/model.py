@@ -117,11 +117,18 @@ class OfferRule:
     act either (a shop's name and "just leave the keys" are context, not an offer). Its
     probability is multiplied by ``factor``, which keeps the ranking and puts it below every
     operating point.
+
+    With ``per_unit``, every unit a text is scored by (the whole text and each window of a long
+    one) is held to the rule on its own cues: a long text's best window must itself name
+    something of value (or be long and name a review act), so that a flag's evidence, which is
+    the best unit's cues, holds the offer. Without it (models saved before it existed) the rule
+    reads the whole text's cues only.
     """
 
     max_words: int
     factor: float
     without_act: bool = False
+    per_unit: bool = False
 
     def applies(self, normalized: NormalizedText, cues: list[Cue]) -> bool:
         kinds = {cue.kind for cue in cues}
@@ -250,10 +257,17 @@ class SolicitationModel:
         normalized = [normalize(texts[i]) for i in candidates.tolist()]
         cues = [find_cues(text) for text in normalized]
         units = make_units(normalized, candidates.tolist())
-        X = _featurize(self.features, normalized, units, unit_cues(units, cues))
+        cues_of_units = unit_cues(units, cues)
+        X = _featurize(self.features, normalized, units, cues_of_units)
         unit_p = self.classifier.predict_proba(X)[:, 1]
         rule = self.offer_rule
-        if rule is not None:
+        if rule is not None and getattr(rule, "per_unit", False):
+            held = [
+                i for i, (unit, c) in enumerate(zip(units.units, cues_of_units, strict=True)) if rule.applies(unit, c)
+            ]
+            if held:
+                unit_p[held] *= rule.factor
+        elif rule is not None:
             ruled = [
                 position
                 for position, n, c in zip(candidates.tolist(), normalized, cues, strict=True)

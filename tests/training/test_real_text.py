@@ -143,6 +143,93 @@ def test_the_offer_rule_lowers_the_probability_and_keeps_the_ranking(tiny_model_
     assert after[2] == before[2]
 
 
+def test_the_offer_rule_per_unit_holds_back_a_window_that_names_nothing_of_value(tiny_model_dir: Path) -> None:
+    """A long ordinary text with one offer in its middle: with ``per_unit`` every window
+    without an incentive (and a review act) of its own is held back, the window with it is not."""
+    from dataclasses import replace
+
+    from reviewbait.model import WINDOW_CHARS, make_units, unit_cues
+
+    model, _ = load_model(tiny_model_dir)
+    filler = "the weather was nice and we walked along the river for hours " * 12
+    text = filler + " leave a review and win a free gift card today " + filler
+    normalized = normalize(text)
+    units = make_units([normalized])
+    cues = unit_cues(units, [find_cues(normalized)])
+    assert len(units.units) > 3 and len(text) > 3 * WINDOW_CHARS
+    whole_text_rule = OfferRule(max_words=5, factor=0.1, without_act=True)
+    per_unit_rule = replace(whole_text_rule, per_unit=True)
+    held = [per_unit_rule.applies(unit, c) for unit, c in zip(units.units, cues, strict=True)]
+    assert not held[0]  # the whole text names an incentive
+    assert any(held) and not all(held[1:])  # windows without the incentive are held back, others not
+    assert not whole_text_rule.applies(normalized, cues[0])
+
+    def best_unit_probabilities(rule: OfferRule) -> float:
+        return float(replace(model, offer_rule=rule).score([text])[0][0])
+
+    # the probability is the best unit's: per unit it can only be lower, never higher
+    assert best_unit_probabilities(per_unit_rule) <= best_unit_probabilities(whole_text_rule)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We offer no discount for reviews, ever.",
+        "Reviews are voluntary: we never give free products for them.",
+        "Ich biete dafür bewusst nichts an, keine Proben, keine Rabatte",
+        "Rezensionen gern, aber ohne Gutschein.",
+        "Sin descuentos por reseñas, solo queremos tu opinión.",
+        "Aucun bonus à la clé, on préfère la sincérité",
+        "Lasciaci 5 stelle! Non vinci niente, ma ci fai felici",
+        "Nessun premio per le recensioni, solo la tua opinione",
+        "Avalie a gente: sem brinde, sem desconto, só sinceridade",
+        "本店承诺：不以任何优惠换好评",
+        "写评价没有任何奖励，实话实说就好",
+    ],
+)
+def test_an_incentive_the_text_denies_is_not_an_incentive(text: str) -> None:
+    assert not [c.text for c in find_cues(text) if c.kind == "incentive"]
+
+
+@pytest.mark.parametrize(
+    ("text", "incentive"),
+    [
+        ("No purchase necessary to win a $50 gift card for your review", "gift card"),
+        ("Don't miss your free gift: review us on Google", "gift"),
+        ("Post your review link within 3 days of delivery or no refund", "refund"),
+        ("no review = no refund, 5 stars only", "refund"),
+        ("Cada opinião conta como uma participação no sorteio trimestral", "sorteio"),
+        ("Avalia a gente no Google e ganha um pão de queijo", "ganha"),
+        ("Wer die App bewertet, bekommt eine Woche ohne Werbung freigeschaltet", "freigeschaltet"),
+        ("有没有愿意互相写书评的？你写我的，我写你的", "互相"),
+        ("不满意全额退款，好评送礼品", "礼品"),
+    ],
+)
+def test_a_negation_that_does_not_deny_the_incentive_keeps_it(text: str, incentive: str) -> None:
+    found = [c.text.lower() for c in find_cues(text) if c.kind == "incentive"]
+    assert incentive.lower() in found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks so much, this helps us a lot!",
+        "Ficaríamos muito gratos por uma avaliação no Booking.",
+        "Vale a pena, chegou rápido e bem embalado",
+        "La comida bien, pero las bebidas tardaron mucho",
+        "Als kleiner Podcast leben wir von euch",
+        "Die Preise sind fair und die Lieferung war schnell",
+        "Reviews are like gold to a small salon",
+        "It still runs on Windows XP and my credit card was charged twice",
+        "We won the game on Sunday and they won't stop talking about it",
+        "Che bella sorpresa, il pacco è arrivato in anticipo",
+        "Buen servicio, el camarero tuvo la cortesía de avisarnos",
+    ],
+)
+def test_ordinary_words_that_look_like_rewards_are_not_incentives(text: str) -> None:
+    assert not [c.text for c in find_cues(text) if c.kind == "incentive"]
+
+
 @pytest.mark.parametrize("text", OFFERS_WITHOUT_A_PRICE)
 def test_swaps_and_coded_recruiting_state_an_offer(text: str) -> None:
     assert states_offer(find_cues(text))

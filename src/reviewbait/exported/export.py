@@ -138,7 +138,12 @@ def export_model(model: Any) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         "heads": heads,
         "offer_rule": None
         if rule is None
-        else {"max_words": int(rule.max_words), "factor": float(rule.factor), "without_act": bool(rule.without_act)},
+        else {
+            "max_words": int(rule.max_words),
+            "factor": float(rule.factor),
+            "without_act": bool(rule.without_act),
+            "per_unit": bool(getattr(rule, "per_unit", False)),
+        },
         "thresholds": {str(k): float(v) for k, v in model.thresholds.items()},
     }
     return arrays, config

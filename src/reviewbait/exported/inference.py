@@ -463,7 +463,12 @@ def _model_from_arrays(arrays: Mapping[str, np.ndarray], config: Mapping[str, An
         sentiment_classifier=sentiment,
         thresholds={str(k): float(v) for k, v in config["thresholds"].items()},
         incentive_classifier=incentive,
-        offer_rule=OfferRule(int(rule["max_words"]), float(rule["factor"]), bool(rule["without_act"]))
+        offer_rule=OfferRule(
+            int(rule["max_words"]),
+            float(rule["factor"]),
+            bool(rule["without_act"]),
+            bool(rule.get("per_unit", False)),  # absent in models exported before it existed
+        )
         if rule
         else None,
         exported_features=features,

@@ -12,7 +12,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:rezi|rezensions?|bewertungs?)-?tausch",
         # in-app rewards, shipping, swaps
         r"münzen",
-        r"leben",
+        r"(?:\d+|extra|zus[äa]tzliche|unendliche|mehr|bonus)[ -]?leben",
         r"versandkostenfrei",
         r"gegenseitig",
         # recruiting reviewers or testers: the reward (product, refund, pay) is implied
@@ -22,7 +22,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"gewinnspiele?",
         r"gewinn(?:e|en|t|er)?",
         r"verlos(?:ung|en|t)",
-        r"preise?",
+        r"(?:\d+|tolle|attraktive|wertvolle|viele) preise",
+        r"(?:haupt|sach|geld|sofort)preise?",
+        r"preise? (?:zu gewinnen|im (?:gesamt)?wert|auf anfrage)",
         r"gratis",
         r"kostenlos(?:e|en)?",
         r"umsonst",

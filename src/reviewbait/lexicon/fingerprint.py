@@ -30,6 +30,8 @@ def lexicon_text() -> str:
         "cue_features": cues.cue_feature_names(),
         "cue_quoted": cues._QUOTED.pattern,
         "cue_near_chars": cues._NEAR,
+        "cue_denied": {lang: p.pattern for lang, p in sorted(cues._DENIED.items())},
+        "cue_denied_context": [cues._CONDITION.pattern, cues._CLAUSE_BREAK.pattern, cues._DENIAL_REACH],
         "gate": gate.GATE_PATTERN,
         "heads_subtypes": {name: p.pattern for name, p in zip(heads.SUBTYPES, heads._SUBTYPE_PATTERNS, strict=True)},
         "heads_audience": {name: p.pattern for name, p in zip(heads.AUDIENCE, heads._AUDIENCE_PATTERNS, strict=True)},

@@ -20,7 +20,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"concours",
         r"gagn(?:er|ez|e|ant|ants)",
         r"tirage au sort",
-        r"lots?",
+        r"(?:un|des|les|de|du|gros|beaux?|nombreux|superbes?|\d+) lots?",
+        r"lots? (?:à|a) gagner",
         r"cadeaux?",
         r"gratuit(?:e|s|es|ement)?",
         r"offert(?:e|s|es)?",
@@ -59,7 +60,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"je (?:te|vous) rends",
         # draws, free of cost, swaps worded as mutual reviewing
         r"tirages?",
-        r"gratos",
+        r"(?<!muito )(?<!muy )(?<!tão )(?<!mais )(?<!somos )(?<!ficamos )(?<!ficaríamos )(?<!seremos )(?<!estamos )gratos",
         r"\d+ balles",
         r"(?:seront|sera) pour nous",
         r"est pour nous",

@@ -13,14 +13,22 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import re2
 
 from reviewbait.lexicon import CUES, LANGUAGES
-from reviewbait.lexicon.common import SWAP_LINKS, SWAP_WORDS
+from reviewbait.lexicon.common import (
+    CONDITION_WORDS,
+    NEGATION_EXCEPTIONS,
+    NEGATORS,
+    NEGATORS_SHORT,
+    NEGATORS_ZH,
+    SWAP_LINKS,
+    SWAP_WORDS,
+)
 from reviewbait.text.normalize import NormalizedText, normalize
 from reviewbait.text.superscan import Utf8Text, byte_search, superset_finditer, superset_for_re2
 
@@ -191,6 +199,11 @@ class CueFinder:
                 return lang
         return "common"
 
+    def _all_languages(self, kind: str, hit: str) -> list[str]:
+        """Every language whose fragments of ``kind`` match ``hit`` ("bonus": en, de, fr, it, pt)."""
+        languages = [lang for lang, pattern in self._languages[kind] if pattern.fullmatch(hit)]
+        return languages or ["common"]
+
     def find(self, normalized: NormalizedText) -> list[Cue]:
         cues: list[Cue] = []
         text = normalized.text
@@ -214,6 +227,12 @@ class CueFinder:
                 start, end = normalized.original_span(m.start(), m.end())
                 language = self._language(kind, m.group())
                 cues.append(Cue(kind, language, start, end, original[start:end], m.start(), m.end()))
+        cues = [
+            cue
+            for cue in cues
+            if cue.kind != "incentive"
+            or not denied(text, cue.norm_start, self._all_languages(cue.kind, text[cue.norm_start : cue.norm_end]))
+        ]
         cues.extend(self._swaps(normalized, utf8))
         cues.sort(key=lambda c: (c.norm_start, c.norm_end))
         return cues
@@ -250,6 +269,38 @@ class CueFinder:
                     found.append(Cue("review", "common", o_start, o_end, quote, start, end))
                     break
         return found
+
+
+# The clause an incentive sits in, up to it: a denial does not reach across punctuation.
+_CLAUSE_BREAK = re.compile(r"[.!?;:,()\n\u3002\uff01\uff1f\uff1b\uff0c\u3001\uff08\uff09]")
+_WORD_AFTER_NEGATOR = rf"\s+(?!(?:{NEGATION_EXCEPTIONS})(?![\w']))[\w'-]+"
+_DENIED = {
+    language: re.compile(
+        rf"(?<![\w'])(?:(?:{negators})(?:{_WORD_AFTER_NEGATOR}(?:\s+[\w'-]+){{0,2}})?"
+        + (rf"|(?:{NEGATORS_SHORT[language]})(?:{_WORD_AFTER_NEGATOR})?" if language in NEGATORS_SHORT else "")
+        + r")\s*$"
+    )
+    for language, negators in NEGATORS.items()
+}
+_DENIED["zh"] = re.compile(rf"(?:{NEGATORS_ZH})[^\s\W]{{0,4}}$")
+_CONDITION = re.compile(rf"(?:^|\s)(?:{CONDITION_WORDS})\s*$")
+_DENIAL_REACH = 60  # characters before an incentive searched for a negator
+
+
+def denied(text: str, start: int, languages: Sequence[str]) -> bool:
+    """Whether the incentive at ``text[start:]`` is denied within its clause ("no reward",
+    "keine Gegenleistung", "sin ningún descuento", "没有任何奖励"): at most three words (four
+    Chinese characters) after a negator of the incentive's language, with no punctuation
+    between, and not as a condition ("or no refund"). ``languages``: those whose lexicon has
+    the incentive."""
+    before = text[max(0, start - _DENIAL_REACH) : start]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
+    clause = before[breaks[-1] :] if breaks else before
+    for language in languages:
+        negation = _DENIED.get(language, _DENIED["common"]).search(clause)
+        if negation is not None and _CONDITION.search(clause, 0, negation.start()) is None:
+            return True
+    return False
 
 
 _UNFILTERED_TEXTS = 200  # texts scanned for every kind before the RE2 prefilter is compiled

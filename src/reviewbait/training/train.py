@@ -46,7 +46,7 @@ PRECISE_TARGET = 0.985
 REAL_WEIGHT = 0.5
 # A text with no incentive cue is held back when short or when it names no review act (model.OfferRule;
 # chosen out of fold, see benchmarks/ablate_real_text.py and CHANGELOG).
-OFFER_RULE = OfferRule(max_words=8, factor=0.1, without_act=True)
+OFFER_RULE = OfferRule(max_words=8, factor=0.1, without_act=True, per_unit=True)
 
 
 def _classifier(
