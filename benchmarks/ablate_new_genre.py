@@ -9,7 +9,7 @@ out-of-fold F1 on the hand-written rows, the held-out real rows flagged, and rec
 precision at ``balanced`` on the held-out round (train and test rows alike). Run from the
 repository root:
 
-    .venv/bin/python benchmarks/ablate_new_genre.py [--held-out r8-] [C,real_weight,cue_weight ...]
+    .venv/bin/python benchmarks/ablate_new_genre.py [--held-out r8-] [--no-literal-units] [C,real_weight,cue_weight ...]
 
 (The figures in the CHANGELOG were measured with the code and lexicon of commit ff0ccb3, before
 the lexicon took words from round 8's train rows.)
@@ -32,7 +32,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--held-out", default="r8-", help="id prefix of the rows held out as the new genre")
     parser.add_argument("variants", nargs="*", default=["1,0.5,1"], help="C,real_weight,cue_weight")
+    parser.add_argument(
+        "--no-literal-units", action="store_true", help="do not score code's string literals as units of their own"
+    )
     args = parser.parse_args()
+    training.LITERAL_UNITS = not args.no_literal_units
     corpus = load_split(load_corpus())
     new = corpus["id"].str.startswith(args.held_out)
     train = corpus[(corpus["split"] == "train") & ~new]

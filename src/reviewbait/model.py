@@ -50,8 +50,37 @@ class Units:
     span: list[tuple[int, int]]  # normalized-text span of each unit within its text
 
 
-def make_units(normalized: Sequence[NormalizedText], positions: Sequence[int] | None = None) -> Units:
-    """Whole texts plus overlapping windows of long ones."""
+# Text shown to users often sits inside code and markup: a string literal or an element's text.
+# In a text that looks like code, each of them (at least three words) is a unit of its own, so
+# that keys, braces and placeholders around it do not dilute it (models with ``literal_units``).
+_CODE_LIKE = re.compile(r"[{}]|</|/>|\bmsg(?:id|str)\b|=\s*[\"']|[\"']\s*:\s*[\"']|\(\s*[\"']")
+# every quoted string (a short one too, so that quotes pair as the code pairs them) and element text
+_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|>([^<>]*)<')
+_LITERAL_CHARS = (12, 600)
+_MAX_LITERALS = 24
+
+
+def literal_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the string literals and element texts of ``text`` if it looks like code."""
+    if _CODE_LIKE.search(text) is None:
+        return []
+    spans = []
+    for match in _LITERAL.finditer(text):
+        group = 1 if match.group(1) is not None else 2
+        start, end = match.span(group)
+        shortest, longest = _LITERAL_CHARS
+        if shortest <= end - start <= longest and text.count(" ", start, end) >= 2 and end - start < 0.9 * len(text):
+            spans.append((start, end))
+            if len(spans) == _MAX_LITERALS:
+                break
+    return spans
+
+
+def make_units(
+    normalized: Sequence[NormalizedText], positions: Sequence[int] | None = None, *, literals: bool = False
+) -> Units:
+    """Whole texts plus overlapping windows of long ones (and, with ``literals``, the string
+    literals and element texts of code: :func:`literal_spans`)."""
     units: list[NormalizedText] = []
     owner: list[int] = []
     spans: list[tuple[int, int]] = []
@@ -65,6 +94,13 @@ def make_units(normalized: Sequence[NormalizedText], positions: Sequence[int] | 
         if n > WINDOW_CHARS + WINDOW_STRIDE // 2:
             for start in range(0, n - WINDOW_STRIDE, WINDOW_STRIDE):
                 end = min(start + WINDOW_CHARS, n)
+                units.append(
+                    NormalizedText(norm.text[start:end], norm.starts[start:end], norm.ends[start:end], norm.original)
+                )
+                owner.append(position)
+                spans.append((start, end))
+        if literals:
+            for start, end in literal_spans(norm.text):
                 units.append(
                     NormalizedText(norm.text[start:end], norm.starts[start:end], norm.ends[start:end], norm.original)
                 )
@@ -233,6 +269,7 @@ class SolicitationModel:
     thresholds: dict[str, float] = field(default_factory=dict)
     incentive_classifier: Any = None
     offer_rule: OfferRule | None = None  # None in models saved before the rule
+    literal_units: bool = False  # score code's string literals as units (False before it existed)
 
     @property
     def features(self) -> Any:
@@ -256,7 +293,7 @@ class SolicitationModel:
             return probabilities, {}
         normalized = [normalize(texts[i]) for i in candidates.tolist()]
         cues = [find_cues(text) for text in normalized]
-        units = make_units(normalized, candidates.tolist())
+        units = make_units(normalized, candidates.tolist(), literals=getattr(self, "literal_units", False))
         cues_of_units = unit_cues(units, cues)
         X = _featurize(self.features, normalized, units, cues_of_units)
         unit_p = self.classifier.predict_proba(X)[:, 1]

@@ -145,6 +145,7 @@ def export_model(model: Any) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
             "per_unit": bool(getattr(rule, "per_unit", False)),
         },
         "thresholds": {str(k): float(v) for k, v in model.thresholds.items()},
+        "literal_units": bool(getattr(model, "literal_units", False)),
     }
     return arrays, config
 

@@ -471,6 +471,7 @@ def _model_from_arrays(arrays: Mapping[str, np.ndarray], config: Mapping[str, An
         )
         if rule
         else None,
+        literal_units=bool(config.get("literal_units", False)),  # absent in models exported before it
         exported_features=features,
         exported_classifier=classifier,
         export_arrays=arrays,

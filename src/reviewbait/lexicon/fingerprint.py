@@ -19,7 +19,7 @@ __all__ = ["lexicon_fingerprint", "lexicon_text"]
 
 def lexicon_text() -> str:
     """Every pattern the features depend on, as one deterministic text (JSON, sorted keys)."""
-    from reviewbait import heads
+    from reviewbait import heads, model
     from reviewbait.text import cues, gate, normalize
 
     parts = {
@@ -38,6 +38,7 @@ def lexicon_text() -> str:
         "heads_incentives": {
             name: p.pattern for name, p in zip(heads.INCENTIVES, heads._INCENTIVE_PATTERNS, strict=True)
         },
+        "units_literals": [model._CODE_LIKE.pattern, model._LITERAL.pattern, model._LITERAL_CHARS, model._MAX_LITERALS],
         "normalize_rejoin": normalize._REJOIN.pattern,
         "normalize_tables": {
             "emoji": normalize._EMOJI_WORDS,

@@ -47,6 +47,9 @@ REAL_WEIGHT = 0.5
 # A text with no incentive cue is held back when short or when it names no review act (model.OfferRule;
 # chosen out of fold, see benchmarks/ablate_real_text.py and CHANGELOG).
 OFFER_RULE = OfferRule(max_words=8, factor=0.1, without_act=True, per_unit=True)
+# Score the string literals of code as units of their own (model.literal_spans; chosen on round
+# 9 held out as a new genre, benchmarks/ablate_new_genre.py, see CHANGELOG).
+LITERAL_UNITS = True
 
 
 def _classifier(
@@ -81,6 +84,7 @@ def fit_model(
     negatives: Any = None,
     negative_weight: float = REAL_WEIGHT,
     offer_rule: OfferRule | None = OFFER_RULE,
+    literal_units: bool | None = None,
 ) -> tuple[SolicitationModel, dict[str, Any]]:
     """Fit on a labeled frame with ``text, label, category, language, sentiment_conditioned``.
 
@@ -127,7 +131,8 @@ def fit_model(
     normalized = [normalize(t) for t in texts]
     # The vocabulary and IDF come from the hand-written rows only (see reviewbait.training.real_text).
     features = SolicitationFeatures(**(feature_params or {})).fit_normalized(normalized[:written])
-    units = make_units(normalized)
+    literal_units = LITERAL_UNITS if literal_units is None else literal_units
+    units = make_units(normalized, literals=literal_units)
     whole = np.array([span == (0, len(normalized[o].text)) for span, o in zip(units.span, units.owner, strict=True)])
     keep = np.flatnonzero(whole | (y[units.owner] == 0))
     owner = units.owner[keep]
@@ -159,7 +164,11 @@ def fit_model(
         fold_classifier.estimator_ = fold_estimator
         fold_classifier.calibrator_ = fold_calibrator
         fold_model = SolicitationModel(
-            Pipeline([("features", features), ("classifier", fold_classifier)]), None, None, offer_rule=offer_rule
+            Pipeline([("features", features), ("classifier", fold_classifier)]),
+            None,
+            None,
+            offer_rule=offer_rule,
+            literal_units=literal_units,
         )
         oof[held_out], _ = fold_model.score([texts[i] for i in held_out])
     classifier.drop_folds()
@@ -195,6 +204,7 @@ def fit_model(
         thresholds=thresholds,
         incentive_classifier=incentive,
         offer_rule=offer_rule,
+        literal_units=literal_units,
     )
     real_oof = oof[real]
     report = {
@@ -399,6 +409,7 @@ def train_and_save(output: str | Path, *, seed: int = SEED, command: str = "revi
     }
     extra = {
         "offer_rule": dataclasses.asdict(model.offer_rule) if model.offer_rule else None,
+        "literal_units": bool(model.literal_units),
         "real_text": {
             "directory": str(real_corpora_dir()) if real_corpora else None,
             "weight": REAL_WEIGHT if real_corpora else None,
