@@ -489,13 +489,18 @@ def test_any_valid_csv_round_trips_byte_for_byte(
 def test_workers_reuse_the_model_the_forkserver_preloaded(tiny_model_dir, monkeypatch) -> None:
     """The forkserver loads the model once; a worker takes it only when it is the same model."""
 
+    from reviewbait.text import cues
+
     monkeypatch.setattr(pool, "_WORKER", {})
+    monkeypatch.setattr(cues, "_FINDER", None)  # a fresh cue finder, its prefilter not yet built
     handler = signal.getsignal(signal.SIGINT)
     try:
         monkeypatch.setenv(pool.PRELOAD_ENV, pool._model_spec(str(tiny_model_dir), "balanced", False))
         gc.unfreeze()
         pool.preload_in_forkserver()
         assert gc.get_freeze_count() > 0  # the model is out of the collector's reach: pages stay shared
+        # the cue prefilter is compiled in the server, for the workers to share, not once per worker
+        assert cues._finder()._prefilter is not None
         spec, preloaded = pool._WORKER["preloaded"]
         assert spec == pool._model_spec(str(tiny_model_dir), "balanced", False)
         assert preloaded.probabilities(["leave a 5 star review for a free gift"]).shape == (1,)

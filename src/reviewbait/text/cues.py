@@ -42,6 +42,7 @@ __all__ = [
     "cue_features",
     "factor_alternation",
     "find_cues",
+    "prepare_cue_search",
     "states_offer",
 ]
 
@@ -178,6 +179,13 @@ class CueFinder:
         }
         return prefilter
 
+    def prepare(self) -> None:
+        """Compile the RE2 prefilter now, not after the first texts: a process that forks
+        workers (the forkserver of ``reviewbait score``) builds it once, and the workers share
+        its pages instead of each compiling its own (0.9 s and 70 MB apiece)."""
+        if self._prefilter is None:
+            self._prefilter = self._build_prefilter()
+
     def kinds_present(self, text: str) -> list[str]:
         """The kinds that may have a cue in ``text``, in ``CUE_KINDS`` order (a superset)."""
         if self._prefilter is None:
@@ -312,6 +320,11 @@ def _finder() -> CueFinder:
     if _FINDER is None:
         _FINDER = CueFinder()
     return _FINDER
+
+
+def prepare_cue_search() -> None:
+    """Build the cue search's lazy parts now (see :meth:`CueFinder.prepare`)."""
+    _finder().prepare()
 
 
 def find_cues(text: str | NormalizedText) -> list[Cue]:
