@@ -89,6 +89,27 @@ def _real_text_lines(manifest: dict[str, Any]) -> list[str]:
 def _operating_point_lines(manifest: dict[str, Any]) -> list[str]:
     lines = ["## Operating points", manifest.get("threshold_choice", ""), "", _row("name", "threshold")]
     lines += [_row("---", "---"), *[_row(f"`{k}`", v) for k, v in manifest.get("thresholds", {}).items()]]
+    return lines + _scoring_lines(manifest)
+
+
+def _scoring_lines(manifest: dict[str, Any]) -> list[str]:
+    """The rules between the classifier and a probability: which units a text is scored by, and
+    when a text that names nothing of value is held back (a moderator reading a flag needs both)."""
+    units = "the whole text and overlapping windows of 360 characters of a long one"
+    if manifest.get("literal_units"):
+        units += ", and, in a text that looks like code or markup, each string literal or element text of 3+ words"
+    lines = ["", f"A text's probability is its best unit's: {units}."]
+    rule = manifest.get("offer_rule")
+    if rule:
+        where = "every unit, on its own cues" if rule.get("per_unit") else "the whole text's cues"
+        when = f"it has at most {rule['max_words']} words"
+        if rule.get("without_act"):
+            when += " or names no review act"
+        lines.append("")
+        lines.append(
+            f"A unit with no incentive cue (an incentive the text denies does not count) is multiplied by "
+            f"{rule['factor']} when {when} (`OfferRule`, applied to {where})."
+        )
     return lines
 
 
