@@ -92,8 +92,9 @@ def fit_model(
     incentive head is fitted when the positives name at least two incentive types.
     ``negatives`` (optional) are real texts taken as label 0: they weigh ``negative_weight``
     each, are never augmented, add no term to the vocabulary and take no part in choosing
-    thresholds. Returns the model and a report with the out-of-fold scores the thresholds
-    were chosen on.
+    thresholds. ``literal_units`` (default :data:`LITERAL_UNITS`) scores the string literals
+    of code as units, in training and in the fitted model. Returns the model and a report
+    with the out-of-fold scores the thresholds were chosen on.
     """
     import pandas as pd
     from sklearn.pipeline import Pipeline
