@@ -196,7 +196,7 @@ def render_card(manifest: dict[str, Any]) -> str:
         "- A denied incentive is read from a negator a few words before it in the same clause. A denial",
         '  after the verb (German "wir zahlen nicht dafür"), a bare Chinese 不 ("不返现") and a condition',
         '  across a comma ("no review, no refund", read as a denial) are not understood.',
-        "- String literals are units only in text that looks like code (braces, tags, `key = \"...\"`);",
+        '- String literals are units only in text that looks like code (braces, tags, `key = "..."`);',
         "  quoted offers in prose are read as quotes, which usually report an offer rather than make one.",
         "",
     ]
