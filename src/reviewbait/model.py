@@ -175,6 +175,20 @@ class OfferRule:
         # count no further than the limit: a long text need not be split into all its words
         return sum(1 for _ in islice(_WORDS.finditer(normalized.text), self.max_words + 1)) <= self.max_words
 
+    def held_units(self, units: Units, cues: Sequence[list[Cue]]) -> np.ndarray:
+        """Which units the rule holds back: each on its own cues (``per_unit``), or every unit of
+        a text it applies to on the whole text's cues (a text's first unit is the whole text)."""
+        if self.per_unit:
+            return np.fromiter(
+                (self.applies(unit, c) for unit, c in zip(units.units, cues, strict=True)), dtype=bool, count=len(cues)
+            )
+        first = np.ones(units.owner.size, dtype=bool)
+        first[1:] = units.owner[1:] != units.owner[:-1]
+        whole_held = np.array(
+            [self.applies(units.units[i], cues[i]) for i in np.flatnonzero(first).tolist()], dtype=bool
+        )
+        return whole_held[np.cumsum(first) - 1] if whole_held.size else first
+
 
 # Words for the rule's length: runs of letters or digits, and, in Chinese (no spaces), every
 # one or two characters (a Chinese word is mostly one or two characters long).
@@ -293,25 +307,12 @@ class SolicitationModel:
             return probabilities, {}
         normalized = [normalize(texts[i]) for i in candidates.tolist()]
         cues = [find_cues(text) for text in normalized]
-        units = make_units(normalized, candidates.tolist(), literals=getattr(self, "literal_units", False))
+        units = make_units(normalized, candidates.tolist(), literals=self.literal_units)
         cues_of_units = unit_cues(units, cues)
         X = _featurize(self.features, normalized, units, cues_of_units)
         unit_p = self.classifier.predict_proba(X)[:, 1]
-        rule = self.offer_rule
-        if rule is not None and getattr(rule, "per_unit", False):
-            held = [
-                i for i, (unit, c) in enumerate(zip(units.units, cues_of_units, strict=True)) if rule.applies(unit, c)
-            ]
-            if held:
-                unit_p[held] *= rule.factor
-        elif rule is not None:
-            ruled = [
-                position
-                for position, n, c in zip(candidates.tolist(), normalized, cues, strict=True)
-                if rule.applies(n, c)
-            ]
-            if ruled:
-                unit_p = np.where(np.isin(units.owner, ruled), unit_p * rule.factor, unit_p)
+        if self.offer_rule is not None:
+            unit_p = np.where(self.offer_rule.held_units(units, cues_of_units), unit_p * self.offer_rule.factor, unit_p)
         # best unit per text: sort by (owner, -p) and keep the first of each owner
         order = np.lexsort((-unit_p, units.owner))
         owners_sorted = units.owner[order]

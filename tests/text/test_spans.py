@@ -74,17 +74,23 @@ def test_a_units_pieces_are_the_words_of_its_text(case: tuple[list[str], list[tu
     assert len(set(pieces.distinct)) == len(pieces.distinct)
 
 
+def _assert_counts_by_piece_equal_the_units_counts(
+    counter: CharNgramCounter | WordNgramCounter, case: tuple[list[str], list[tuple[int, int, int]]]
+) -> None:
+    texts, spans = case
+    got = counter.transform_pieces(unit_pieces(texts, spans))
+    expected = counter.transform(_unit_texts(texts, spans))
+    assert got.dtype == np.float32 and got.has_sorted_indices
+    assert (got != expected).nnz == 0
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+
+
 @settings(max_examples=150, deadline=None)
 @given(_texts_and_spans())
 def test_char_counts_by_piece_equal_the_units_counts(
     char_counter: CharNgramCounter, case: tuple[list[str], list[tuple[int, int, int]]]
 ) -> None:
-    texts, spans = case
-    got = char_counter.transform_pieces(unit_pieces(texts, spans))
-    expected = char_counter.transform(_unit_texts(texts, spans))
-    assert got.dtype == np.float32 and got.has_sorted_indices
-    assert (got != expected).nnz == 0
-    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    _assert_counts_by_piece_equal_the_units_counts(char_counter, case)
 
 
 @settings(max_examples=100, deadline=None)
@@ -92,12 +98,7 @@ def test_char_counts_by_piece_equal_the_units_counts(
 def test_word_counts_by_piece_equal_the_units_counts(
     word_counter: WordNgramCounter, case: tuple[list[str], list[tuple[int, int, int]]]
 ) -> None:
-    texts, spans = case
-    got = word_counter.transform_pieces(unit_pieces(texts, spans))
-    expected = word_counter.transform(_unit_texts(texts, spans))
-    assert got.dtype == np.float32 and got.has_sorted_indices
-    assert (got != expected).nnz == 0
-    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    _assert_counts_by_piece_equal_the_units_counts(word_counter, case)
 
 
 def test_windows_of_real_long_texts(char_counter: CharNgramCounter) -> None:

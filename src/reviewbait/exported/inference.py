@@ -155,13 +155,7 @@ class ExportedFeatures:
         texts = [n.text for n in normalized]
         if cues is None:
             cues = [find_cues(n) for n in normalized]
-        return unit_features(
-            self.word_tfidf.weigh(self.word_counter.transform(texts)),
-            self.char_tfidf.weigh(self.char_counter.transform(texts)),
-            normalized,
-            cues,
-            self.cue_weight,
-        )
+        return self._weighed(self.word_counter.transform(texts), self.char_counter.transform(texts), normalized, cues)
 
     def transform_spans(
         self,
@@ -176,12 +170,20 @@ class ExportedFeatures:
         if not self.word_counter.piecewise:
             return self.transform_normalized(units, cues)
         pieces = unit_pieces(texts, spans)
+        return self._weighed(
+            self.word_counter.transform_pieces(pieces), self.char_counter.transform_pieces(pieces), units, cues
+        )
+
+    def _weighed(
+        self,
+        word_counts: sp.csr_matrix,
+        char_counts: sp.csr_matrix,
+        units: Sequence[NormalizedText],
+        cues: Sequence[list[Cue]],
+    ) -> sp.csr_matrix:
+        """The units' rows from their n-gram counts, however counted: TF-IDF, then cue features."""
         return unit_features(
-            self.word_tfidf.weigh(self.word_counter.transform_pieces(pieces)),
-            self.char_tfidf.weigh(self.char_counter.transform_pieces(pieces)),
-            units,
-            cues,
-            self.cue_weight,
+            self.word_tfidf.weigh(word_counts), self.char_tfidf.weigh(char_counts), units, cues, self.cue_weight
         )
 
 

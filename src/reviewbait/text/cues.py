@@ -208,7 +208,8 @@ class CueFinder:
         return "common"
 
     def _all_languages(self, kind: str, hit: str) -> list[str]:
-        """Every language whose fragments of ``kind`` match ``hit`` ("bonus": en, de, fr, it, pt)."""
+        """Every language whose fragments of ``kind`` match ``hit`` ("bonus": en, de, fr, it, pt),
+        in the order :meth:`_language` tries them, so the first is its answer."""
         languages = [lang for lang, pattern in self._languages[kind] if pattern.fullmatch(hit)]
         return languages or ["common"]
 
@@ -232,15 +233,15 @@ class CueFinder:
             else:
                 matches = superset_finditer(pattern, supersets[kind], utf8)
             for m in matches:
+                if kind == "incentive":
+                    languages = self._all_languages(kind, m.group())
+                    if denied(text, m.start(), languages):
+                        continue
+                    language = languages[0]
+                else:
+                    language = self._language(kind, m.group())
                 start, end = normalized.original_span(m.start(), m.end())
-                language = self._language(kind, m.group())
                 cues.append(Cue(kind, language, start, end, original[start:end], m.start(), m.end()))
-        cues = [
-            cue
-            for cue in cues
-            if cue.kind != "incentive"
-            or not denied(text, cue.norm_start, self._all_languages(cue.kind, text[cue.norm_start : cue.norm_end]))
-        ]
         cues.extend(self._swaps(normalized, utf8))
         cues.sort(key=lambda c: (c.norm_start, c.norm_end))
         return cues

@@ -95,7 +95,9 @@ def _operating_point_lines(manifest: dict[str, Any]) -> list[str]:
 def _scoring_lines(manifest: dict[str, Any]) -> list[str]:
     """The rules between the classifier and a probability: which units a text is scored by, and
     when a text that names nothing of value is held back (a moderator reading a flag needs both)."""
-    units = "the whole text and overlapping windows of 360 characters of a long one"
+    from reviewbait.model import WINDOW_CHARS
+
+    units = f"the whole text and overlapping windows of {WINDOW_CHARS} characters of a long one"
     if manifest.get("literal_units"):
         units += ", and, in a text that looks like code or markup, each string literal or element text of 3+ words"
     lines = ["", f"A text's probability is its best unit's: {units}."]
