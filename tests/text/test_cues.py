@@ -72,6 +72,36 @@ def test_unpriced_incentives_are_found(text: str, incentive: str, language: str)
     assert any(lang in (language, "common") for _, lang in found), found
 
 
+# The review act as people write it: other persons of the verbs, the voseo, diminutives,
+# traders' shorthand and a review named by its step (the gate already passes all of them).
+# (text, the act as written, its language)
+REVIEW_ACTS = [
+    ("fr after rev, pp only", "after rev", "en"),
+    ("Take the 1-star off and the repair is free", "1-star", "common"),
+    ("Califícanos en Falabella y te mandamos un bono", "Califícanos", "es"),
+    ("Valorá tu experiencia en Google y participás del sorteo", "Valorá", "es"),
+    ("Wenn du mich auf Kleinanzeigen bewertest, kriegst du 20 € zurück", "bewertest", "de"),
+    ("Kaufen, Sternchen, Kohle zurück", "Sternchen", "de"),
+    ("Chi recensisce la vacanza su Google partecipa all'estrazione", "recensisce", "it"),
+    ("5 stelline su Treatwell e la semipermanente è scontata", "stelline", "it"),
+    ("os clientes que avaliarem a padaria no Google", "avaliarem", "pt"),
+    ("produtos grátis em troca da sua opinião", "opinião", "pt"),
+    ("找试客：猫粮，拍后评，返本+5", "后评", "zh"),
+    ("收微信读书书评，一条2元", "书评", "zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "act", "language"), REVIEW_ACTS)
+def test_review_acts_in_their_other_forms_are_found(text: str, act: str, language: str) -> None:
+    found = [(c.text, c.language) for c in find_cues(normalize(text)) if c.kind == "review"]
+    assert (act, language) in found, found
+
+
+@pytest.mark.parametrize("text", ["la valuta estera è scesa", "el valor del dólar subió", "rev up the engine"])
+def test_look_alikes_of_the_new_review_words_are_not_acts(text: str) -> None:
+    assert not [c for c in find_cues(normalize(text)) if c.kind == "review"]
+
+
 @pytest.mark.parametrize(
     "text", ["Umtausch innerhalb von 30 Tagen", "troca de óleo no sábado", "échange possible en magasin"]
 )

@@ -88,6 +88,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"star(?: star){2,}",
         r"\d(?:[.,]\d)? ?stars?",
         r"[1-5] ?\*",
+        r"\d-stars?",
     ),
     # Where a review is posted: context for a review act, never the act itself
     "platform": (

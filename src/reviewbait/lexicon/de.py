@@ -128,6 +128,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"sternen?",
         r"erfahrungsbericht",
         r"kundenmeinung",
+        # other persons and forms: "bewertest", "rezensiere", "Sternchen", "Kundenstimmen"
+        r"bewertest",
+        r"rezensiere",
+        r"gästebewertung(?:en)?",
+        r"sternchen",
+        r"kundenstimmen?",
+        r"erfahrungsberichte",
     ),
     "exchange": (
         # reviewing one another, named

@@ -174,6 +174,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"write[- ]?ups?",
         r"r4r",
         r"recommendations?",
+        # the shorthand that review traders write (the gate already passes it)
+        r"rvws?",
+        r"r[e3]vs",
+        r"(?:after|post-?|pic|google|amazon|amz|yelp|trustpilot) rev",
+        r"rev swaps?",
     ),
     "exchange": (
         # reviewing one another, named

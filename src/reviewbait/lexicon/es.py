@@ -109,6 +109,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"valor(?:a|ar|anos|as|en)",
         r"calificaci[oó]n(?:es)?",
         r"califica(?:r|nos)?",
+        # the verbs' other persons and the voseo: "califícanos", "califiquen", "valorá", "opiná"
+        r"calif[ií]c(?:anos|as|ame|ad|á|ado|ados|ada|adas)",
+        r"califiqu(?:e|en|es)",
+        r"val[oó]r(?:anos|ame|ad|á|ado|ada|ados|adas|o|arnos|emos)",
+        r"rese[ñn]ar",
+        r"rese[ñn]it(?:a|as)",
+        r"opin(?:a|á|as|ar|e|en|ad)",
         r"estrell(?:it)?as?",
         r"comentarios?",
         r"puntuaci[oó]n",

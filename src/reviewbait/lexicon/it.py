@@ -102,6 +102,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"stelle",
         r"voto",
         r"giudizio",
+        # the verbs' other persons ("valutate", "recensisce"), the diminutive and the slang "rece"
+        r"valut(?:aci|ate|are|ato|ata|ati|ando|i|o)",
+        r"recensisc(?:o|e|i|a|ono)",
+        r"recensiamo",
+        r"vot(?:aci|ateci|atemi)",
+        r"stellin(?:a|e)",
+        r"r[e3]ce",
     ),
     "exchange": (
         # reviewing one another, named

@@ -91,6 +91,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"avalia(?:ção|ções|r|cao)",
         r"avali(?:e|ou|em|a)",
         r"resenhas?",
+        # the verb's other forms ("avaliarem", "avaliando") and "opinião"
+        r"avaliar(?:em|am|ão)",
+        r"avaliando",
+        r"avaliador(?:es|as?)?",
+        r"avaliem",
+        r"avaliaram",
+        r"opini(?:ão|ões|ao|oes)",
         r"coment[aá]rios?",
         r"estrel(?:inh)?as?",
         r"qualifica(?:ção|ções|cao)",

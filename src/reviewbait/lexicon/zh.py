@@ -101,6 +101,14 @@ CUES: dict[str, tuple[str, ...]] = {
         r"点评",
         r"晒图",
         r"追评",
+        # a review named by its kind (书评, 短评, 测评) or as a verb after its step (拍后评, 先评)
+        r"书评",
+        r"短评",
+        r"评测",
+        r"测评",
+        r"互评",
+        r"[拍写先后再去来]评",
+        r"评完",
         # stars given, not a hotel class (五星级), the flag (五星红旗) or a celebrity (明星)
         r"五星(?!级|红旗)",
         r"[1-5一二三四]颗?星(?!级)",
