@@ -43,13 +43,20 @@ class UnitPieces:
     hi: np.ndarray
     n_units: int
 
-    def unit_rows(self, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def unit_rows(self, first: np.ndarray, levels: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """Rows of the units, given each distinct piece's rows ``first[d]:first[d + 1]`` of
         some array: the positions of those rows, unit after unit and piece after piece, and
-        the unit each one belongs to."""
+        the unit each one belongs to.
+
+        With ``levels``, each piece has that many runs of rows, level after level:
+        ``first[level * len(distinct) + d]:first[level * len(distinct) + d + 1]`` (the rows
+        come level by level, each level unit after unit)."""
         pieces = concatenated_ranges(self.lo, self.hi)
         owners = np.repeat(self.unit, self.hi - self.lo)
         which = self.occurrence[pieces]
+        if levels != 1:
+            which = (which + len(self.distinct) * np.arange(levels, dtype=np.int64)[:, None]).ravel()
+            owners = np.tile(owners, levels)
         starts, stops = first[which], first[which + 1]
         return concatenated_ranges(starts, stops), np.repeat(owners, stops - starts)
 
