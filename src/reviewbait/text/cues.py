@@ -376,6 +376,10 @@ def cue_feature_names() -> list[str]:
     return names
 
 
+# the features before log_length of a unit without cues: counts, nearness and triples, all 0
+_NO_CUES = (0.0,) * (len(CUE_KINDS) + len(_PAIRS) + 2)
+
+
 def _near(a: list[int], b: list[int]) -> float:
     if not a or not b:
         return 0.0
@@ -384,6 +388,8 @@ def _near(a: list[int], b: list[int]) -> float:
 
 def cue_features(normalized: NormalizedText, cues: list[Cue]) -> list[float]:
     """Numeric features from the cues of one text, in the order of :func:`cue_feature_names`."""
+    if not cues:  # most units (windows of long reviews): every feature but the length is 0
+        return [*_NO_CUES, math.log1p(len(normalized.text)) / 10.0, 0.0, 0.0, 0.0]
     positions: dict[str, list[int]] = {kind: [] for kind in CUE_KINDS}
     for cue in cues:
         positions[cue.kind].append((cue.norm_start + cue.norm_end) // 2)
