@@ -246,6 +246,9 @@ _SUPERSETS: dict[re.Pattern[str], str] = {
     _SPLIT_INSIDE_WORD: rf"{_LETTER}[.\-_*·|/~•]{{1,2}}{_LETTER}",
     _REJOIN: superset_for_re2(_REJOIN.pattern),
     _SPACES: superset_for_re2(_SPACES.pattern),
+    # a character three times: every ASCII one spelled out (RE2 has no back references), any
+    # three non-ASCII characters in a row for the rest (Chinese text still goes to Python's engine)
+    _REPEATS: "|".join(f"\\x{code:02x}{{3}}" for code in range(128)) + r"|[^\x00-\x7f]{3}",
 }
 _PYTHON_ONLY_TEXTS = 50  # texts normalized before the RE2 programs are compiled (a cold start's single check)
 
@@ -400,7 +403,8 @@ def normalize(text: str) -> NormalizedText:
     state = _rewrite(state, scan.finditer(_SPACED_LETTERS, state[0]), _letters_only)
     if scan.may_match(_SPLIT_INSIDE_WORD, state[0]) and _SPLIT_INSIDE_WORD.search(state[0]):
         state = _rewrite(state, scan.finditer(_REJOIN, state[0]), _letters_only)
-    state = _rewrite(state, _REPEATS.finditer(state[0]), _squeeze_repeats)
+    if scan.may_match(_REPEATS, state[0]):
+        state = _rewrite(state, _REPEATS.finditer(state[0]), _squeeze_repeats)
     state = _rewrite(state, scan.finditer(_SPACES, state[0]), _squeeze_spaces)
     folded, starts, ends = state
     lo, hi = 0, len(folded)
