@@ -98,7 +98,11 @@ class CharNgramCounter:
         n_distinct = len(units.distinct)
         docs, columns = self._hits(units.distinct, padded=False)
         # (length, piece) runs in order: each length's pieces ascend, and the lengths follow each other
-        runs = np.concatenate([doc + level * n_distinct for level, doc in enumerate(docs)]) if docs else np.zeros(0, dtype=np.int64)
+        runs = (
+            np.concatenate([doc + level * n_distinct for level, doc in enumerate(docs)])
+            if docs
+            else np.zeros(0, dtype=np.int64)
+        )
         first = np.searchsorted(runs, np.arange(len(docs) * n_distinct + 1, dtype=np.int64))
         entries, rows = units.unit_rows(first, levels=len(docs))
         all_columns = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)

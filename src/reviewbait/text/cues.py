@@ -15,7 +15,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import re2
 
@@ -145,11 +144,13 @@ _WORDS_BEFORE = re.compile(r"(?<!\w)((?:\w{1,24} )?(\w{1,24}))$")
 class CueFinder:
     """Finds cues of every kind; compiled once, safe to share between threads.
 
-    Python's engine scans a text once per kind, trying every alternative at every position;
-    most texts hold cues of only two or three kinds. One RE2 set (all kinds, as supersets,
-    one linear pass) first says which kinds can match at all, and only those are scanned;
-    and Python's engine then only tries the positions where the kind's RE2 superset matches
-    (:mod:`reviewbait.text.superscan`: the same matches, a third of the time).
+    Python's engine scans a text once per kind, trying every alternative at every position.
+    Here it only tries the positions where the kind's RE2 superset matches
+    (:mod:`reviewbait.text.superscan`: the same matches, a third of the time), and a kind
+    absent from a text costs one linear RE2 pass. An RE2 set of every kind used to say first
+    which kinds could match at all: on review text nearly every kind could (7.2 of 9), and the
+    set's automaton, the union of all kinds, cost each worker more to build (its states are
+    made as texts are read) than the passes it saved.
     """
 
     def __init__(self) -> None:
@@ -159,47 +160,36 @@ class CueFinder:
         options.max_mem = 256 << 20
         self._kinds = list(self.patterns)
         self._options = options
-        self._prefilter: Any = None
-        # per kind (and for swap links): the byte search of its RE2 superset, once the set is built
+        # per kind (and for swap links): the byte search of its RE2 superset, once built
         self._supersets: dict[str, Callable[[bytes, int], int]] | None = None
         self._unfiltered = 0
         self._swap_link: Callable[[bytes, int], int] | None = None
 
-    def _build_prefilter(self) -> Any:
-        prefilter = re2.Set.SearchSet(self._options)
-        for pattern in self.patterns.values():
-            prefilter.Add(superset_for_re2(pattern.pattern))
-        prefilter.Compile()
-        # and per kind, where its superset matches: no cue of the kind starts anywhere else
-        # (the swap links first: a set ``_supersets`` says that both are there)
+    def _build_supersets(self) -> None:
+        # where a kind's superset matches: no cue of the kind starts anywhere else (the swap
+        # links first: a set ``_supersets`` says that both are there)
         self._swap_link = byte_search(re2.compile(superset_for_re2(_SWAP_LINK.pattern), self._options))
         self._supersets = {
             kind: byte_search(re2.compile(superset_for_re2(pattern.pattern), self._options))
             for kind, pattern in self.patterns.items()
         }
-        return prefilter
 
     def prepare(self) -> None:
-        """Compile the RE2 prefilter now, not after the first texts: a process that forks
-        workers (the forkserver of ``reviewbait score``) builds it once, and the workers share
-        its pages instead of each compiling its own (0.9 s and 70 MB apiece)."""
-        if self._prefilter is None:
-            self._prefilter = self._build_prefilter()
+        """Compile the RE2 supersets now, not after the first texts: a process that forks
+        workers (the forkserver of ``reviewbait score``) builds them once, and the workers share
+        their pages instead of each compiling its own."""
+        if self._supersets is None:
+            self._build_supersets()
 
-    def kinds_present(self, text: str) -> list[str]:
-        """The kinds that may have a cue in ``text``, in ``CUE_KINDS`` order (a superset)."""
-        if self._prefilter is None:
-            # compiling the set costs 0.2 s, a cold start's worth: the first texts (one check,
-            # a small file) scan every kind instead, which finds the same cues
+    def _searches(self) -> dict[str, Callable[[bytes, int], int]] | None:
+        """The supersets' searches, or None while Python's engine scans alone: compiling them
+        costs a cold start's worth, so the first texts (one check, a small file) are scanned
+        without them, which finds the same cues."""
+        if self._supersets is None:
             self._unfiltered += 1
-            if self._unfiltered <= _UNFILTERED_TEXTS:
-                return self._kinds
-            self._prefilter = self._build_prefilter()  # a race builds it twice, harmlessly
-        try:
-            hits = self._prefilter.Match(text)
-        except UnicodeEncodeError:  # lone surrogates: no prefilter, scan every kind
-            return self._kinds
-        return [self._kinds[i] for i in sorted(hits)] if hits else []
+            if self._unfiltered > _UNFILTERED_TEXTS:
+                self._build_supersets()  # a race builds them twice, harmlessly
+        return self._supersets
 
     def _language(self, kind: str, hit: str) -> str:
         for lang, pattern in self._languages[kind]:
@@ -217,15 +207,14 @@ class CueFinder:
         cues: list[Cue] = []
         text = normalized.text
         original = normalized.original
-        kinds = self.kinds_present(text)
-        supersets = self._supersets
+        supersets = self._searches()
         utf8 = None
         if supersets is not None:
             try:
                 utf8 = Utf8Text(text)
             except UnicodeEncodeError:  # lone surrogates: Python scans it all
                 utf8 = None
-        for kind in kinds:
+        for kind in self._kinds:
             pattern = self.patterns[kind]
             # Python's engine tries only where the kind's RE2 superset matches (the same matches)
             if supersets is None or utf8 is None:
@@ -312,7 +301,7 @@ def denied(text: str, start: int, languages: Sequence[str]) -> bool:
     return False
 
 
-_UNFILTERED_TEXTS = 200  # texts scanned for every kind before the RE2 prefilter is compiled
+_UNFILTERED_TEXTS = 200  # texts scanned by Python's engine alone before the RE2 supersets are compiled
 _FINDER: CueFinder | None = None
 
 
