@@ -43,9 +43,10 @@ _WIDER = {
 
 
 def superset_for_re2(pattern: str) -> str:
-    """The pattern with every lookaround dropped and classes widened, for RE2.
+    """The pattern with every lookaround and word boundary dropped and classes widened, for RE2.
 
-    Dropping a lookaround only removes a condition, and widening a class only admits more,
+    Dropping a lookaround or a ``\\b`` only removes a condition (RE2's ``\\b`` is ASCII's, which
+    would miss Python's next to a non-ASCII letter), and widening a class only admits more,
     so the result matches every text the Python pattern matches (and maybe more). There is
     no negated class in the lexicon; one would make this unsound, so it is refused.
     """
@@ -70,6 +71,9 @@ def superset_for_re2(pattern: str) -> str:
         ch = pattern[i]
         if ch == "\\":
             escape = pattern[i : i + 2]
+            if not in_class and escape in ("\\b", "\\B"):  # a boundary: a condition, dropped
+                i += 2
+                continue
             wider = _WIDER.get(escape)
             out.append(escape if wider is None else (wider if in_class else f"[{wider}]"))
             i += 2
