@@ -44,6 +44,7 @@ class CharNgramCounter:
         self.bits = bits
         self._index = KeyIndex(keys)  # packed n-gram keys; a hash lookup, 3-4x faster than searchsorted
         self.columns = columns  # column index of each key
+        self._columns = columns.astype(np.int32) if columns.size < 2**31 else columns  # what counting gathers
         self.min_n, self.max_n = ngram_range
         self.n_features = int(columns.size)
         codes = np.zeros(0x110000, dtype=np.uint16)
@@ -136,7 +137,7 @@ class CharNgramCounter:
             joined = " " + f" {_SEPARATOR} ".join(pieces) + f" {_SEPARATOR}"
         points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         codes = self._codes[points].astype(np.uint64)
-        doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        doc = np.repeat(np.arange(n_docs, dtype=np.int32 if n_docs < 2**31 else np.int64), lengths)
 
         bits = self.bits
         key = np.zeros(codes.size, dtype=np.uint64)
@@ -154,5 +155,5 @@ class CharNgramCounter:
             slot = self._index.get_indexer(candidates)
             hit = slot >= 0
             found_docs.append(doc[starts[hit]])
-            found_columns.append(self.columns[slot[hit]])
+            found_columns.append(self._columns[slot[hit]])
         return found_docs, found_columns

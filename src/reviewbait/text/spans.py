@@ -57,6 +57,9 @@ class UnitPieces:
         if levels != 1:
             which = (which + len(self.distinct) * np.arange(levels, dtype=np.int64)[:, None]).ravel()
             owners = np.tile(owners, levels)
+        if first.size and first[-1] < 2**31:  # 32-bit positions: half the memory to move
+            first = first.astype(np.int32)
+            owners = owners.astype(np.int32)
         starts, stops = first[which], first[which + 1]
         return concatenated_ranges(starts, stops), np.repeat(owners, stops - starts)
 
@@ -135,5 +138,7 @@ def concatenated_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
     total = int(lengths.sum())
     if total == 0:
         return np.zeros(0, dtype=np.int64)
-    offsets = np.cumsum(lengths) - lengths  # where each range begins in the result
-    return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
+    # 32-bit starts give 32-bit positions when they fit (half the memory to move), else 64-bit
+    kind = np.int32 if starts.dtype == np.int32 and total < 2**31 else np.int64
+    offsets = np.cumsum(lengths, dtype=kind) - lengths  # where each range begins in the result
+    return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=kind)

@@ -45,6 +45,7 @@ class WordNgramCounter:
         self.ids = {token: i + 1 for i, token in enumerate(tokens)}
         self._index = KeyIndex(keys)  # n-gram keys; a hash lookup
         self.columns = columns
+        self._columns = columns.astype(np.int32) if columns.size < 2**31 else columns  # what counting gathers
         self.base = len(tokens) + 1
         self.min_n, self.max_n = ngram_range
         self.n_features = int(columns.size)
@@ -127,5 +128,5 @@ class WordNgramCounter:
         wanted = np.concatenate(candidates) if candidates else np.zeros(0, dtype=np.int64)
         slot = self._index.get_indexer(wanted)
         hit = slot >= 0
-        counts = count_matrix(rows[hit], self.columns[slot[hit]], (n_docs, self.n_features))
+        counts = count_matrix(rows[hit], self._columns[slot[hit]], (n_docs, self.n_features))
         return counts
