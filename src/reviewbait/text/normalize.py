@@ -28,7 +28,8 @@ from reviewbait.lexicon.disguise import LEET as _LEET
 from reviewbait.text.superscan import Utf8Text, byte_search, superset_finditer, superset_for_re2
 
 _HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
-_HOMOGLYPH_SET = frozenset(_HOMOGLYPHS)
+# one of the look-alikes: a character class is searched in C, a set is hashed character by character
+_HOMOGLYPH_CHAR = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_HOMOGLYPHS)) + "]")
 # At the edge of a word only these are read as letters: "fr33", "$ave"; never "mate10", "b4", "wow!".
 _EDGE_LEET = frozenset("3@$€")
 
@@ -395,7 +396,7 @@ def normalize(text: str) -> NormalizedText:
         raise TypeError(f"normalize() expects str, got {type(text).__name__}")
     state = _fold(text)
     scan = _Scanner()
-    if not text.isascii() and not _HOMOGLYPH_SET.isdisjoint(state[0]):
+    if not text.isascii() and _HOMOGLYPH_CHAR.search(state[0]) is not None:
         state = _rewrite(state, _WORD.finditer(state[0]), _homoglyphs)
     if any(ch in state[0] for ch in _MASK_CHARS) and _MASK_INSIDE_WORD.search(state[0]):
         state = _rewrite(state, _MASKED.finditer(state[0]), _masked)
