@@ -200,3 +200,20 @@ def test_the_compiled_lexicon_is_the_same_whatever_the_hash_seed() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(texts) == 1
+
+
+def test_the_words_before_a_swap_word_are_those_of_the_pattern() -> None:
+    """_words_before gives _WORDS_BEFORE.search's groups at every position after a word character."""
+    import random
+
+    from reviewbait.text.cues import _WORDS_BEFORE, _is_word, _words_before
+
+    rng = random.Random(3)
+    parts = [*"ab_1é好 .\n\u0301Ⅻ\u00a0", " ", " x ", "rec", "5"]
+    for _ in range(3000):
+        # runs of one letter up to 40 long: words longer than 24, and words crossing the reach
+        text = "".join(rng.choice(parts) if rng.random() < 0.6 else "w" * rng.randint(1, 40) for _ in range(12))
+        for end in range(1, len(text) + 1):
+            if _is_word(text[end - 1]):
+                match = _WORDS_BEFORE.search(text, max(0, end - 50), end)
+                assert _words_before(text, end) == (None if match is None else match.group(1, 2)), (text, end)

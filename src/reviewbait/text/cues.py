@@ -137,8 +137,35 @@ def _compile_languages(kind: str) -> list[tuple[str, re.Pattern[str]]]:
 
 # a swap word between two words, spaces optional: "avis ↔ avis", "rec x rec", "rezi4rezi"
 _SWAP_LINK = re.compile(rf"(?<=\w) ?(?:{SWAP_LINKS}) ?(?=\w)")
-# the one or two words that end where a swap word starts (group 1: both, group 2: the last)
+# the one or two words that end where a swap word starts (group 1: both, group 2: the last),
+# searched within the 50 characters before it; :func:`_words_before` finds the same
 _WORDS_BEFORE = re.compile(r"(?<!\w)((?:\w{1,24} )?(\w{1,24}))$")
+_WORDS_REACH = 50
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # Python's \w: the engine's own test
+
+
+def _words_before(text: str, end: int) -> tuple[str, str] | None:
+    """Groups 1 and 2 of ``_WORDS_BEFORE.search(text, end - 50, end)`` where ``text[end - 1]``
+    is a word character, without trying the pattern at each of the 50 positions: the last word
+    is the whole run of word characters that ends at ``end`` (at most 24 long, inside the
+    reach); the word before it joins it when one space parts them and it is whole too."""
+    lo = max(0, end - _WORDS_REACH)
+    start = end
+    while start > lo and _is_word(text[start - 1]):
+        start -= 1
+    if start == end or end - start > 24 or (start > 0 and _is_word(text[start - 1])):
+        return None  # no word, one too long, or one that runs on before the reach
+    last = text[start:end]
+    if start - 1 > lo and text[start - 1] == " ":
+        first = start - 1
+        while first > lo and _is_word(text[first - 1]):
+            first -= 1
+        if 1 <= start - 1 - first <= 24 and not (first > 0 and _is_word(text[first - 1])):
+            return text[first:end], last
+    return last, last
 
 
 class CueFinder:
@@ -249,10 +276,10 @@ class CueFinder:
             _SWAP_LINK.finditer(text) if utf8 is None or search is None else superset_finditer(_SWAP_LINK, search, utf8)
         )
         for link in links:
-            before = _WORDS_BEFORE.search(text, max(0, link.start() - 50), link.start())
+            before = _words_before(text, link.start())
             if before is None:
                 continue
-            for words in (before.group(2), before.group(1)):  # one word, then two
+            for words in (before[1], before[0]):  # one word, then two
                 if not words or not text.startswith(words, link.end()):
                     continue
                 end = link.end() + len(words)
