@@ -99,12 +99,13 @@ class CharNgramCounter:
         n_distinct = len(units.distinct)
         docs, columns = self._hits(units.distinct, padded=False)
         # (length, piece) runs in order: each length's pieces ascend, and the lengths follow each other
+        kind = np.int32 if (len(docs) + 1) * n_distinct < 2**31 else np.int64  # searched without a cast
         runs = (
-            np.concatenate([doc + level * n_distinct for level, doc in enumerate(docs)])
+            np.concatenate([doc.astype(kind, copy=False) + level * n_distinct for level, doc in enumerate(docs)])
             if docs
-            else np.zeros(0, dtype=np.int64)
+            else np.zeros(0, dtype=kind)
         )
-        first = np.searchsorted(runs, np.arange(len(docs) * n_distinct + 1, dtype=np.int64))
+        first = np.searchsorted(runs, np.arange(len(docs) * n_distinct + 1, dtype=kind))
         entries, rows = units.unit_rows(first, levels=len(docs))
         all_columns = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
         return count_matrix(rows, all_columns[entries], (units.n_units, self.n_features))
