@@ -22,14 +22,16 @@ name the incentive ("$10 gift card", "200 coins") gets that type.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import re2
 import scipy.sparse as sp
 
 from reviewbait.lexicon import MODULES, head_blocks
 from reviewbait.text.cues import factor_alternation
+from reviewbait.text.superscan import Utf8Text, byte_search, superset_finditer, superset_for_re2
 
 __all__ = [
     "AUDIENCE",
@@ -119,8 +121,47 @@ def _cjk_only(text: str) -> str:
     return _NON_CJK.sub(" ", text)
 
 
+# pattern -> the byte search of its RE2 superset, or None where there is none (a negated class)
+_SUPERSETS: dict[re.Pattern[str], Callable[[bytes, int], int] | None] = {}
+
+
+def _superset_search(pattern: re.Pattern[str]) -> Callable[[bytes, int], int] | None:
+    if pattern in _SUPERSETS:
+        return _SUPERSETS[pattern]
+    search: Callable[[bytes, int], int] | None
+    try:
+        options = re2.Options()
+        options.max_mem = 64 << 20
+        search = byte_search(re2.compile(superset_for_re2(pattern.pattern), options))
+    except ValueError:  # a negated class: Python's engine alone
+        search = None
+    _SUPERSETS[pattern] = search  # a race compiles it twice, harmlessly
+    return search
+
+
+def _count(pattern: re.Pattern[str], text: str, utf8: Utf8Text | None) -> int:
+    """``len(pattern.findall(text))``: Python's engine tries only where the pattern's RE2
+    superset matches (:mod:`reviewbait.text.superscan`, the same matches), not at every
+    position of every text with every pattern (the heads' counts were a twentieth of scoring
+    the review stream, for its one per cent of flagged texts)."""
+    search = None if utf8 is None else _superset_search(pattern)
+    if search is None or utf8 is None:
+        return len(pattern.findall(text))
+    return sum(1 for _ in superset_finditer(pattern, search, utf8))
+
+
+def _utf8(text: str) -> Utf8Text | None:
+    try:
+        return Utf8Text(text)
+    except UnicodeEncodeError:  # lone surrogates: Python's engine alone
+        return None
+
+
 def _log_counts(patterns: list[re.Pattern[str]], texts: Sequence[str]) -> sp.csr_matrix:
-    counts = np.array([[len(p.findall(t)) for p in patterns] for t in texts], dtype=np.float32)
+    encoded = [_utf8(t) for t in texts]
+    counts = np.array(
+        [[_count(p, t, utf8) for p in patterns] for t, utf8 in zip(texts, encoded, strict=True)], dtype=np.float32
+    )
     return sp.csr_matrix(np.log1p(counts.reshape(len(texts), len(patterns))))
 
 

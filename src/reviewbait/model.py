@@ -15,14 +15,17 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import islice, pairwise
 from typing import Any
 
 import numpy as np
+import re2
 
 from reviewbait.text.cues import ACT_KINDS, Cue, find_cues
 from reviewbait.text.gate import candidate_mask
 from reviewbait.text.normalize import NormalizedText, normalize
+from reviewbait.text.superscan import superset_for_re2
 
 __all__ = [
     "PAIRED_INCENTIVES",
@@ -60,9 +63,21 @@ _LITERAL_CHARS = (12, 600)
 _MAX_LITERALS = 24
 
 
+@lru_cache(maxsize=1)
+def _code_like_superset() -> Any:
+    """An RE2 program that matches wherever ``_CODE_LIKE`` does (:func:`superset_for_re2`):
+    one linear pass says that most texts are prose, where Python's engine tried its
+    alternation at every position (half the cost of making the units)."""
+    return re2.compile(superset_for_re2(_CODE_LIKE.pattern))
+
+
 def literal_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the string literals and element texts of ``text`` if it looks like code."""
-    if _CODE_LIKE.search(text) is None:
+    try:
+        prose = _code_like_superset().search(text) is None
+    except UnicodeEncodeError:  # lone surrogates: Python's engine alone
+        prose = False
+    if prose or _CODE_LIKE.search(text) is None:
         return []
     spans = []
     for match in _LITERAL.finditer(text):
@@ -218,21 +233,19 @@ def char_blocks(texts: Sequence[str], max_chars: int) -> list[int]:
     return bounds
 
 
-def _transform_in_blocks(features: Any, units: list[NormalizedText], cues: list[list[Cue]]) -> Any:
-    """``features.transform_normalized(units, cues)``, computed in blocks of ``BLOCK_CHARS`` characters."""
+def _transform_in_blocks(features: Any, units: list[NormalizedText], cues: list[list[Cue]]) -> list[Any]:
+    """``features.transform_normalized(units, cues)``, computed in blocks of ``BLOCK_CHARS``
+    characters: the blocks' rows, consecutive units each."""
     bounds = char_blocks([unit.text for unit in units], BLOCK_CHARS)
-    if len(bounds) <= 2:
-        return features.transform_normalized(units, cues)
-    import scipy.sparse as sp
-
-    blocks = [features.transform_normalized(units[a:b], cues[a:b]) for a, b in pairwise(bounds)]
-    return sp.vstack(blocks, format="csr", dtype=np.float32)
+    return [features.transform_normalized(units[a:b], cues[a:b]) for a, b in pairwise(bounds)]
 
 
-def _featurize(features: Any, texts: Sequence[NormalizedText], units: Units, cues: list[list[Cue]]) -> Any:
-    """The units' feature rows. Features that count a text's words once for all its windows
-    (``transform_spans``, the exported model) get blocks of whole texts with their windows;
-    others get the units, in blocks (:func:`_transform_in_blocks`). The matrix is the same."""
+def _featurize(features: Any, texts: Sequence[NormalizedText], units: Units, cues: list[list[Cue]]) -> list[Any]:
+    """The units' feature rows, as blocks of consecutive units (stacking them into one matrix
+    cost more than scoring them: the classifier scores each block's rows, and only the rows the
+    heads read are gathered, :func:`_rows`). Features that count a text's words once for all its
+    windows (``transform_spans``, the exported model) get blocks of whole texts with their
+    windows; others get the units, in blocks (:func:`_transform_in_blocks`). The rows are the same."""
     if not hasattr(features, "transform_spans"):
         return _transform_in_blocks(features, units.units, cues)
     owner = units.owner
@@ -244,11 +257,22 @@ def _featurize(features: Any, texts: Sequence[NormalizedText], units: Units, cue
         u0, u1 = first_unit[t0], first_unit[t1]
         spans = [(k - t0, a, b) for k, (a, b) in zip(text_of_unit[u0:u1].tolist(), units.span[u0:u1], strict=True)]
         blocks.append(features.transform_spans([t.text for t in texts[t0:t1]], spans, units.units[u0:u1], cues[u0:u1]))
-    if len(blocks) == 1:
-        return blocks[0]
+    return blocks
+
+
+def _rows(blocks: list[Any], rows: np.ndarray) -> Any:
+    """Rows ``rows`` (ascending) of the blocks stacked, as one CSR matrix: ``vstack(blocks)[rows]``."""
     import scipy.sparse as sp
 
-    return sp.vstack(blocks, format="csr", dtype=np.float32)
+    if len(blocks) == 1:
+        return blocks[0][rows]
+    starts = np.cumsum([0] + [block.shape[0] for block in blocks])
+    parts = []
+    for block, lo, hi in zip(blocks, starts[:-1], starts[1:], strict=True):
+        inside = rows[(rows >= lo) & (rows < hi)]
+        if inside.size:
+            parts.append(block[inside - lo])
+    return sp.vstack(parts, format="csr", dtype=np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,8 +333,9 @@ class SolicitationModel:
         cues = [find_cues(text) for text in normalized]
         units = make_units(normalized, candidates.tolist(), literals=self.literal_units)
         cues_of_units = unit_cues(units, cues)
-        X = _featurize(self.features, normalized, units, cues_of_units)
-        unit_p = self.classifier.predict_proba(X)[:, 1]
+        blocks = _featurize(self.features, normalized, units, cues_of_units)
+        # rows do not depend on each other: each block's probabilities are those of the stack
+        unit_p = np.concatenate([self.classifier.predict_proba(block)[:, 1] for block in blocks])
         if self.offer_rule is not None:
             unit_p = np.where(self.offer_rule.held_units(units, cues_of_units), unit_p * self.offer_rule.factor, unit_p)
         # best unit per text: sort by (owner, -p) and keep the first of each owner
@@ -329,7 +354,7 @@ class SolicitationModel:
         }
         headed = best_units[unit_p[best_units] >= heads_from]
         if headed.size:
-            best_X = X[headed]
+            best_X = _rows(blocks, headed)
             owners = [int(units.owner[u]) for u in headed]
             unit_texts = [units.units[u].text for u in headed]
             contexts = [records[position].normalized.text for position in owners]

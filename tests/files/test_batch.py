@@ -499,8 +499,8 @@ def test_workers_reuse_the_model_the_forkserver_preloaded(tiny_model_dir, monkey
         gc.unfreeze()
         pool.preload_in_forkserver()
         assert gc.get_freeze_count() > 0  # the model is out of the collector's reach: pages stay shared
-        # the cue prefilter is compiled in the server, for the workers to share, not once per worker
-        assert cues._finder()._prefilter is not None
+        # the cue search's RE2 supersets are compiled in the server, for the workers to share
+        assert cues._finder()._supersets is not None
         spec, preloaded = pool._WORKER["preloaded"]
         assert spec == pool._model_spec(str(tiny_model_dir), "balanced", False)
         assert preloaded.probabilities(["leave a 5 star review for a free gift"]).shape == (1,)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from reviewbait.text import normalize as normalize_module
 from reviewbait.text.normalize import _SUPERSETS, normalize
-from reviewbait.text.superscan import _WIDER, Utf8Text, byte_search, superset_finditer
+from reviewbait.text.superscan import _WIDER, Utf8Text, byte_search, superset_finditer, superset_for_re2
 from reviewbait.training.corpus import load_corpus
 
 _EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
@@ -73,3 +73,13 @@ def test_each_pass_finds_the_same_matches(text: str) -> None:
         search = byte_search(re2.compile(superset))
         expected = [m.span() for m in pattern.finditer(text)]
         assert [m.span() for m in superset_finditer(pattern, search, utf8)] == expected, pattern.pattern
+
+
+def test_a_word_boundary_is_dropped_where_re2_would_read_it_as_asciis() -> None:
+    """RE2's \\b is ASCII's: kept, it would miss Python's boundary beside a non-ASCII letter."""
+    python = re.compile(r"\bété\b|\bpaid\b")
+    assert superset_for_re2(python.pattern) == "été|paid"
+    search = byte_search(re2.compile(superset_for_re2(python.pattern)))
+    for text in ["été", "l'été.", "unpaid, paid!", "étés été", "paidété été"]:
+        expected = [m.span() for m in python.finditer(text)]
+        assert [m.span() for m in superset_finditer(python, search, Utf8Text(text))] == expected, text

@@ -43,7 +43,7 @@ def preload_in_forkserver() -> None:
         detector.score_columns(["Leave a 5-star review and get a free gift card!"])  # builds the lazy parts
         from reviewbait.text.cues import prepare_cue_search
 
-        prepare_cue_search()  # and the cue prefilter, which a first text alone does not build
+        prepare_cue_search()  # and the cue search's RE2 supersets, which a first text alone does not build
         _WORKER["preloaded"] = (spec, detector)
     except Exception:  # reported by the worker initializer instead
         _WORKER.pop("preloaded", None)

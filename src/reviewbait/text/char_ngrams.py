@@ -44,6 +44,7 @@ class CharNgramCounter:
         self.bits = bits
         self._index = KeyIndex(keys)  # packed n-gram keys; a hash lookup, 3-4x faster than searchsorted
         self.columns = columns  # column index of each key
+        self._columns = columns.astype(np.int32) if columns.size < 2**31 else columns  # what counting gathers
         self.min_n, self.max_n = ngram_range
         self.n_features = int(columns.size)
         codes = np.zeros(0x110000, dtype=np.uint16)
@@ -89,25 +90,57 @@ class CharNgramCounter:
     def transform_pieces(self, units: UnitPieces) -> sp.csr_matrix:
         """The count matrix of the units described by ``units`` (one row per unit), as
         :meth:`transform` of the units' texts gives it: each distinct piece (a word, or the
-        part of one a window cut) is counted once, and a unit's row is the sum of its pieces' rows."""
-        per_piece = self._count([" " + piece + " " for piece in units.distinct])
-        entries, rows = units.unit_rows(per_piece.indptr.astype(np.int64, copy=False))
-        return count_matrix(rows, per_piece.indices[entries], (units.n_units, self.n_features), per_piece.data[entries])
+        part of one a window cut) is counted once, and a unit's row is the sum of its pieces' rows.
+
+        The pieces' n-grams are not counted into a matrix of their own first: each length's
+        hits come out piece by piece, so the hits of (length, piece) are one run, gathered
+        straight into the units' rows; one count matrix, of the units, sums them.
+        """
+        n_distinct = len(units.distinct)
+        docs, columns = self._hits(units.distinct, padded=False)
+        # (length, piece) runs in order: each length's pieces ascend, and the lengths follow each other
+        kind = np.int32 if (len(docs) + 1) * n_distinct < 2**31 else np.int64  # searched without a cast
+        runs = (
+            np.concatenate([doc.astype(kind, copy=False) + level * n_distinct for level, doc in enumerate(docs)])
+            if docs
+            else np.zeros(0, dtype=kind)
+        )
+        first = np.searchsorted(runs, np.arange(len(docs) * n_distinct + 1, dtype=kind))
+        entries, rows = units.unit_rows(first, levels=len(docs))
+        all_columns = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+        return count_matrix(rows, all_columns[entries], (units.n_units, self.n_features))
 
     def _count(self, pieces: list[str]) -> sp.csr_matrix:
         """Counts of the padded words in ``pieces`` (each `` w `` or several joined by NUL), one row each."""
         n_docs = len(pieces)
         if n_docs == 0:
             return sp.csr_matrix((0, self.n_features), dtype=np.float32)
-        lengths = np.fromiter((len(p) + 1 for p in pieces), dtype=np.int64, count=n_docs)
-        joined = _SEPARATOR.join(pieces) + _SEPARATOR
-        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        codes = self._codes[points].astype(np.uint64)
-        doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        docs, columns = self._hits(pieces)
+        if docs:
+            rows = np.concatenate(docs)
+            cols = np.concatenate(columns)
+        else:
+            rows = cols = np.zeros(0, dtype=np.int64)
+        return count_matrix(rows, cols, (n_docs, self.n_features))
 
-        bits = self.bits
+    def _hits(self, pieces: list[str], padded: bool = True) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The vocabulary n-grams of ``pieces``: per length ``min_n..max_n``, the piece of each
+        hit (ascending) and its column. Pieces not ``padded`` are words, each read as `` w ``."""
         found_docs: list[np.ndarray] = []
         found_columns: list[np.ndarray] = []
+        n_docs = len(pieces)
+        if n_docs == 0:
+            return found_docs, found_columns
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=n_docs) + (1 if padded else 3)
+        if padded:
+            joined = _SEPARATOR.join(pieces) + _SEPARATOR
+        else:  # " w1 \0 w2 \0": each word padded, a separator after each
+            joined = " " + f" {_SEPARATOR} ".join(pieces) + f" {_SEPARATOR}"
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = self._codes[points].astype(np.uint64)
+        doc = np.repeat(np.arange(n_docs, dtype=np.int32 if n_docs < 2**31 else np.int64), lengths)
+
+        bits = self.bits
         key = np.zeros(codes.size, dtype=np.uint64)
         valid = np.ones(codes.size, dtype=bool)
         for n in range(1, self.max_n + 1):
@@ -119,17 +152,9 @@ class CharNgramCounter:
             if n < self.min_n:
                 continue
             starts = np.flatnonzero(valid)
-            if starts.size == 0:
-                continue
             candidates = key[starts]
             slot = self._index.get_indexer(candidates)
             hit = slot >= 0
             found_docs.append(doc[starts[hit]])
-            found_columns.append(self.columns[slot[hit]])
-        if found_docs:
-            rows = np.concatenate(found_docs)
-            cols = np.concatenate(found_columns)
-        else:
-            rows = cols = np.zeros(0, dtype=np.int64)
-        counts = count_matrix(rows, cols, (n_docs, self.n_features))
-        return counts
+            found_columns.append(self._columns[slot[hit]])
+        return found_docs, found_columns

@@ -15,7 +15,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import re2
 
@@ -138,18 +137,47 @@ def _compile_languages(kind: str) -> list[tuple[str, re.Pattern[str]]]:
 
 # a swap word between two words, spaces optional: "avis ↔ avis", "rec x rec", "rezi4rezi"
 _SWAP_LINK = re.compile(rf"(?<=\w) ?(?:{SWAP_LINKS}) ?(?=\w)")
-# the one or two words that end where a swap word starts (group 1: both, group 2: the last)
+# the one or two words that end where a swap word starts (group 1: both, group 2: the last),
+# searched within the 50 characters before it; :func:`_words_before` finds the same
 _WORDS_BEFORE = re.compile(r"(?<!\w)((?:\w{1,24} )?(\w{1,24}))$")
+_WORDS_REACH = 50
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # Python's \w: the engine's own test
+
+
+def _words_before(text: str, end: int) -> tuple[str, str] | None:
+    """Groups 1 and 2 of ``_WORDS_BEFORE.search(text, end - 50, end)`` where ``text[end - 1]``
+    is a word character, without trying the pattern at each of the 50 positions: the last word
+    is the whole run of word characters that ends at ``end`` (at most 24 long, inside the
+    reach); the word before it joins it when one space parts them and it is whole too."""
+    lo = max(0, end - _WORDS_REACH)
+    start = end
+    while start > lo and _is_word(text[start - 1]):
+        start -= 1
+    if start == end or end - start > 24 or (start > 0 and _is_word(text[start - 1])):
+        return None  # no word, one too long, or one that runs on before the reach
+    last = text[start:end]
+    if start - 1 > lo and text[start - 1] == " ":
+        first = start - 1
+        while first > lo and _is_word(text[first - 1]):
+            first -= 1
+        if 1 <= start - 1 - first <= 24 and not (first > 0 and _is_word(text[first - 1])):
+            return text[first:end], last
+    return last, last
 
 
 class CueFinder:
     """Finds cues of every kind; compiled once, safe to share between threads.
 
-    Python's engine scans a text once per kind, trying every alternative at every position;
-    most texts hold cues of only two or three kinds. One RE2 set (all kinds, as supersets,
-    one linear pass) first says which kinds can match at all, and only those are scanned;
-    and Python's engine then only tries the positions where the kind's RE2 superset matches
-    (:mod:`reviewbait.text.superscan`: the same matches, a third of the time).
+    Python's engine scans a text once per kind, trying every alternative at every position.
+    Here it only tries the positions where the kind's RE2 superset matches
+    (:mod:`reviewbait.text.superscan`: the same matches, a third of the time), and a kind
+    absent from a text costs one linear RE2 pass. An RE2 set of every kind used to say first
+    which kinds could match at all: on review text nearly every kind could (7.2 of 9), and the
+    set's automaton, the union of all kinds, cost each worker more to build (its states are
+    made as texts are read) than the passes it saved.
     """
 
     def __init__(self) -> None:
@@ -159,47 +187,36 @@ class CueFinder:
         options.max_mem = 256 << 20
         self._kinds = list(self.patterns)
         self._options = options
-        self._prefilter: Any = None
-        # per kind (and for swap links): the byte search of its RE2 superset, once the set is built
+        # per kind (and for swap links): the byte search of its RE2 superset, once built
         self._supersets: dict[str, Callable[[bytes, int], int]] | None = None
         self._unfiltered = 0
         self._swap_link: Callable[[bytes, int], int] | None = None
 
-    def _build_prefilter(self) -> Any:
-        prefilter = re2.Set.SearchSet(self._options)
-        for pattern in self.patterns.values():
-            prefilter.Add(superset_for_re2(pattern.pattern))
-        prefilter.Compile()
-        # and per kind, where its superset matches: no cue of the kind starts anywhere else
-        # (the swap links first: a set ``_supersets`` says that both are there)
+    def _build_supersets(self) -> None:
+        # where a kind's superset matches: no cue of the kind starts anywhere else (the swap
+        # links first: a set ``_supersets`` says that both are there)
         self._swap_link = byte_search(re2.compile(superset_for_re2(_SWAP_LINK.pattern), self._options))
         self._supersets = {
             kind: byte_search(re2.compile(superset_for_re2(pattern.pattern), self._options))
             for kind, pattern in self.patterns.items()
         }
-        return prefilter
 
     def prepare(self) -> None:
-        """Compile the RE2 prefilter now, not after the first texts: a process that forks
-        workers (the forkserver of ``reviewbait score``) builds it once, and the workers share
-        its pages instead of each compiling its own (0.9 s and 70 MB apiece)."""
-        if self._prefilter is None:
-            self._prefilter = self._build_prefilter()
+        """Compile the RE2 supersets now, not after the first texts: a process that forks
+        workers (the forkserver of ``reviewbait score``) builds them once, and the workers share
+        their pages instead of each compiling its own."""
+        if self._supersets is None:
+            self._build_supersets()
 
-    def kinds_present(self, text: str) -> list[str]:
-        """The kinds that may have a cue in ``text``, in ``CUE_KINDS`` order (a superset)."""
-        if self._prefilter is None:
-            # compiling the set costs 0.2 s, a cold start's worth: the first texts (one check,
-            # a small file) scan every kind instead, which finds the same cues
+    def _searches(self) -> dict[str, Callable[[bytes, int], int]] | None:
+        """The supersets' searches, or None while Python's engine scans alone: compiling them
+        costs a cold start's worth, so the first texts (one check, a small file) are scanned
+        without them, which finds the same cues."""
+        if self._supersets is None:
             self._unfiltered += 1
-            if self._unfiltered <= _UNFILTERED_TEXTS:
-                return self._kinds
-            self._prefilter = self._build_prefilter()  # a race builds it twice, harmlessly
-        try:
-            hits = self._prefilter.Match(text)
-        except UnicodeEncodeError:  # lone surrogates: no prefilter, scan every kind
-            return self._kinds
-        return [self._kinds[i] for i in sorted(hits)] if hits else []
+            if self._unfiltered > _UNFILTERED_TEXTS:
+                self._build_supersets()  # a race builds them twice, harmlessly
+        return self._supersets
 
     def _language(self, kind: str, hit: str) -> str:
         for lang, pattern in self._languages[kind]:
@@ -217,15 +234,14 @@ class CueFinder:
         cues: list[Cue] = []
         text = normalized.text
         original = normalized.original
-        kinds = self.kinds_present(text)
-        supersets = self._supersets
+        supersets = self._searches()
         utf8 = None
         if supersets is not None:
             try:
                 utf8 = Utf8Text(text)
             except UnicodeEncodeError:  # lone surrogates: Python scans it all
                 utf8 = None
-        for kind in kinds:
+        for kind in self._kinds:
             pattern = self.patterns[kind]
             # Python's engine tries only where the kind's RE2 superset matches (the same matches)
             if supersets is None or utf8 is None:
@@ -260,10 +276,10 @@ class CueFinder:
             _SWAP_LINK.finditer(text) if utf8 is None or search is None else superset_finditer(_SWAP_LINK, search, utf8)
         )
         for link in links:
-            before = _WORDS_BEFORE.search(text, max(0, link.start() - 50), link.start())
+            before = _words_before(text, link.start())
             if before is None:
                 continue
-            for words in (before.group(2), before.group(1)):  # one word, then two
+            for words in (before[1], before[0]):  # one word, then two
                 if not words or not text.startswith(words, link.end()):
                     continue
                 end = link.end() + len(words)
@@ -312,7 +328,7 @@ def denied(text: str, start: int, languages: Sequence[str]) -> bool:
     return False
 
 
-_UNFILTERED_TEXTS = 200  # texts scanned for every kind before the RE2 prefilter is compiled
+_UNFILTERED_TEXTS = 200  # texts scanned by Python's engine alone before the RE2 supersets are compiled
 _FINDER: CueFinder | None = None
 
 
@@ -376,6 +392,10 @@ def cue_feature_names() -> list[str]:
     return names
 
 
+# the features before log_length of a unit without cues: counts, nearness and triples, all 0
+_NO_CUES = (0.0,) * (len(CUE_KINDS) + len(_PAIRS) + 2)
+
+
 def _near(a: list[int], b: list[int]) -> float:
     if not a or not b:
         return 0.0
@@ -384,6 +404,8 @@ def _near(a: list[int], b: list[int]) -> float:
 
 def cue_features(normalized: NormalizedText, cues: list[Cue]) -> list[float]:
     """Numeric features from the cues of one text, in the order of :func:`cue_feature_names`."""
+    if not cues:  # most units (windows of long reviews): every feature but the length is 0
+        return [*_NO_CUES, math.log1p(len(normalized.text)) / 10.0, 0.0, 0.0, 0.0]
     positions: dict[str, list[int]] = {kind: [] for kind in CUE_KINDS}
     for cue in cues:
         positions[cue.kind].append((cue.norm_start + cue.norm_end) // 2)

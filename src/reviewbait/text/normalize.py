@@ -28,7 +28,8 @@ from reviewbait.lexicon.disguise import LEET as _LEET
 from reviewbait.text.superscan import Utf8Text, byte_search, superset_finditer, superset_for_re2
 
 _HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
-_HOMOGLYPH_SET = frozenset(_HOMOGLYPHS)
+# one of the look-alikes: a character class is searched in C, a set is hashed character by character
+_HOMOGLYPH_CHAR = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_HOMOGLYPHS)) + "]")
 # At the edge of a word only these are read as letters: "fr33", "$ave"; never "mate10", "b4", "wow!".
 _EDGE_LEET = frozenset("3@$€")
 
@@ -246,6 +247,9 @@ _SUPERSETS: dict[re.Pattern[str], str] = {
     _SPLIT_INSIDE_WORD: rf"{_LETTER}[.\-_*·|/~•]{{1,2}}{_LETTER}",
     _REJOIN: superset_for_re2(_REJOIN.pattern),
     _SPACES: superset_for_re2(_SPACES.pattern),
+    # a character three times: every ASCII one spelled out (RE2 has no back references), any
+    # three non-ASCII characters in a row for the rest (Chinese text still goes to Python's engine)
+    _REPEATS: "|".join(f"\\x{code:02x}{{3}}" for code in range(128)) + r"|[^\x00-\x7f]{3}",
 }
 _PYTHON_ONLY_TEXTS = 50  # texts normalized before the RE2 programs are compiled (a cold start's single check)
 
@@ -392,7 +396,7 @@ def normalize(text: str) -> NormalizedText:
         raise TypeError(f"normalize() expects str, got {type(text).__name__}")
     state = _fold(text)
     scan = _Scanner()
-    if not text.isascii() and not _HOMOGLYPH_SET.isdisjoint(state[0]):
+    if not text.isascii() and _HOMOGLYPH_CHAR.search(state[0]) is not None:
         state = _rewrite(state, _WORD.finditer(state[0]), _homoglyphs)
     if any(ch in state[0] for ch in _MASK_CHARS) and _MASK_INSIDE_WORD.search(state[0]):
         state = _rewrite(state, _MASKED.finditer(state[0]), _masked)
@@ -400,7 +404,8 @@ def normalize(text: str) -> NormalizedText:
     state = _rewrite(state, scan.finditer(_SPACED_LETTERS, state[0]), _letters_only)
     if scan.may_match(_SPLIT_INSIDE_WORD, state[0]) and _SPLIT_INSIDE_WORD.search(state[0]):
         state = _rewrite(state, scan.finditer(_REJOIN, state[0]), _letters_only)
-    state = _rewrite(state, _REPEATS.finditer(state[0]), _squeeze_repeats)
+    if scan.may_match(_REPEATS, state[0]):
+        state = _rewrite(state, _REPEATS.finditer(state[0]), _squeeze_repeats)
     state = _rewrite(state, scan.finditer(_SPACES, state[0]), _squeeze_spaces)
     folded, starts, ends = state
     lo, hi = 0, len(folded)

@@ -43,13 +43,23 @@ class UnitPieces:
     hi: np.ndarray
     n_units: int
 
-    def unit_rows(self, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def unit_rows(self, first: np.ndarray, levels: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """Rows of the units, given each distinct piece's rows ``first[d]:first[d + 1]`` of
         some array: the positions of those rows, unit after unit and piece after piece, and
-        the unit each one belongs to."""
+        the unit each one belongs to.
+
+        With ``levels``, each piece has that many runs of rows, level after level:
+        ``first[level * len(distinct) + d]:first[level * len(distinct) + d + 1]`` (the rows
+        come level by level, each level unit after unit)."""
         pieces = concatenated_ranges(self.lo, self.hi)
         owners = np.repeat(self.unit, self.hi - self.lo)
         which = self.occurrence[pieces]
+        if levels != 1:
+            which = (which + len(self.distinct) * np.arange(levels, dtype=np.int64)[:, None]).ravel()
+            owners = np.tile(owners, levels)
+        if first.size and first[-1] < 2**31:  # 32-bit positions: half the memory to move
+            first = first.astype(np.int32)
+            owners = owners.astype(np.int32)
         starts, stops = first[which], first[which + 1]
         return concatenated_ranges(starts, stops), np.repeat(owners, stops - starts)
 
@@ -128,5 +138,7 @@ def concatenated_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
     total = int(lengths.sum())
     if total == 0:
         return np.zeros(0, dtype=np.int64)
-    offsets = np.cumsum(lengths) - lengths  # where each range begins in the result
-    return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
+    # 32-bit starts give 32-bit positions when they fit (half the memory to move), else 64-bit
+    kind = np.int32 if starts.dtype == np.int32 and total < 2**31 else np.int64
+    offsets = np.cumsum(lengths, dtype=kind) - lengths  # where each range begins in the result
+    return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=kind)

@@ -28,7 +28,9 @@ __all__ = ["PIECEWISE_PATTERNS", "WordNgramCounter"]
 
 # Token patterns whose tokens are maximal runs of word characters (of some least length) or
 # single symbols: a text's tokens are those of its whitespace-separated words, in order.
-PIECEWISE_PATTERNS = frozenset({r"(?u)\b\w+\b|[$€£¥%→=]", r"(?u)\b\w\w+\b"})
+# Each maps to that least length: a word of only word characters (``str.isalnum()``, the
+# engine's own test of ``\w`` but for "_") is one token when it is that long, else none.
+PIECEWISE_PATTERNS = {r"(?u)\b\w+\b|[$€£¥%→=]": 1, r"(?u)\b\w\w+\b": 2}
 
 
 class WordNgramCounter:
@@ -45,14 +47,14 @@ class WordNgramCounter:
         self.ids = {token: i + 1 for i, token in enumerate(tokens)}
         self._index = KeyIndex(keys)  # n-gram keys; a hash lookup
         self.columns = columns
+        self._columns = columns.astype(np.int32) if columns.size < 2**31 else columns  # what counting gathers
         self.base = len(tokens) + 1
         self.min_n, self.max_n = ngram_range
         self.n_features = int(columns.size)
         self.token_pattern = pattern
         self._findall = re.compile(pattern).findall
-        # with a NUL between pieces, one scan tokenizes them all and marks where each ends
         self.piecewise = pattern in PIECEWISE_PATTERNS
-        self._findall_marked = re.compile(pattern + "|\x00").findall if self.piecewise else None
+        self._shortest_word = PIECEWISE_PATTERNS.get(pattern, 0)
         self._marked_ids = {**self.ids, "\x00": -1}
 
     @classmethod
@@ -93,14 +95,22 @@ class WordNgramCounter:
         white space and a token at the edge of a piece is one at the edge of the text, so a
         unit's tokens are its pieces' tokens in order (bigrams do span pieces, as in the text).
         """
-        if self._findall_marked is None:
+        if not self.piecewise:
             raise ValueError(f"token pattern {self.token_pattern!r} cannot be counted piece by piece")
         pieces = units.distinct
-        joined = "\x00".join(pieces)
-        if joined.count("\x00") == max(len(pieces) - 1, 0):
-            tokens = self._findall_marked(joined)
-        else:  # a piece holds a NUL: tokenize piece by piece, with the same marks
-            tokens = [token for piece in pieces for token in [*self._findall(piece), "\x00"]][:-1]
+        # each piece's tokens, then a NUL that marks its end; most pieces are plain words,
+        # their own one token, and only the others are scanned by the pattern
+        tokens: list[str] = []
+        add, extend, findall, shortest = tokens.append, tokens.extend, self._findall, self._shortest_word
+        for piece in pieces:
+            if piece.isalnum():
+                if len(piece) >= shortest:
+                    add(piece)
+            else:
+                extend(findall(piece))
+            add("\x00")
+        if tokens:
+            tokens.pop()  # no mark after the last piece
         marked = np.fromiter(map(self._marked_ids.get, tokens, repeat(0)), dtype=np.int64, count=len(tokens))
         mark = marked < 0
         piece_of_token = np.cumsum(mark)[~mark]  # the marks before a token: the piece it is in
@@ -127,5 +137,5 @@ class WordNgramCounter:
         wanted = np.concatenate(candidates) if candidates else np.zeros(0, dtype=np.int64)
         slot = self._index.get_indexer(wanted)
         hit = slot >= 0
-        counts = count_matrix(rows[hit], self.columns[slot[hit]], (n_docs, self.n_features))
+        counts = count_matrix(rows[hit], self._columns[slot[hit]], (n_docs, self.n_features))
         return counts
