@@ -53,6 +53,21 @@ def test_thresholds_balanced_is_best_f1_and_precise_meets_its_target() -> None:
     assert points["precise"] >= points["balanced"]
 
 
+def test_bagged_balanced_threshold_moves_less_than_the_argmax_between_samples() -> None:
+    # Overlapping classes: F1 is nearly flat around its best threshold, so the argmax of each of
+    # ten 90 % subsamples lands far from the others; the median over resamples does not.
+    rng = np.random.default_rng(7)
+    y = (rng.random(3000) < 0.45).astype(int)
+    p = 1 / (1 + np.exp(-(2.0 * (2 * y - 1) + rng.normal(0, 1.6, y.size))))
+    plain, bagged = [], []
+    for k in range(10):
+        rows = np.random.default_rng(100 + k).choice(y.size, int(0.9 * y.size), replace=False)
+        plain.append(choose_thresholds(y[rows], p[rows])["balanced"])
+        bagged.append(choose_thresholds(y[rows], p[rows], bootstrap=100, seed=1)["balanced"])
+    assert np.std(bagged) < np.std(plain)
+    assert choose_thresholds(y, p, bootstrap=50, seed=3) == choose_thresholds(y, p, bootstrap=50, seed=3)
+
+
 def test_augmented_rows_are_marked_and_disguised() -> None:
     frame = pd.DataFrame({"id": ["a", "b"], "text": ["Leave a review for a free gift", "Free refund"], "label": [1, 0]})
     variants = augment_frame(frame, fraction=1.0, seed=3)

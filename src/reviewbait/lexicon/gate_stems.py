@@ -24,6 +24,7 @@ REVIEW_STEMS = (
     r"|\bc[o0]mm(?:'|\b|ent)|\bcom'|senscritique|allocin|booknode|\bmalt\b|kundenst|\bcrítica|calific|\bstella\b|change it to \d"
     r"|\br[e3]ce\b|stellin|estrellit|vivino|thefork|zomato|falabella|\b5 ?(?:for|4) ?5\b|互测|互评"
     r"|recensi|valut|stelle|voto\b|giudizi"
+    r"|calif[ií]c|califiqu|valór|\bopin[aáe]|votaci|votateci|votatemi"
     r"|评|星|晒|打分|口碑|淘宝|京东|美团|拼多多|天猫|小红书|闲鱼|刷单|刷手|招募"
 )
 

@@ -31,12 +31,35 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, 
     }
 
 
-def choose_thresholds(y: np.ndarray, p: np.ndarray, *, min_precision: float = 0.97) -> dict[str, float]:
-    """``balanced``: the threshold of best F1; ``precise``: the most recall at precision >= min."""
+def _best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
     precision, recall, thresholds = precision_recall_curve(y, p)
     precision, recall = precision[:-1], recall[:-1]
     f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
-    balanced = float(thresholds[int(np.argmax(f1))])
+    return float(thresholds[int(np.argmax(f1))])
+
+
+def choose_thresholds(
+    y: np.ndarray, p: np.ndarray, *, min_precision: float = 0.97, bootstrap: int = 0, seed: int = 0
+) -> dict[str, float]:
+    """``balanced``: the threshold of best F1; ``precise``: the most recall at precision >= min.
+
+    With ``bootstrap=B``, ``balanced`` is the median of the best-F1 thresholds of ``B``
+    resamples of the rows (seeded): where F1 is nearly flat over a range of thresholds, its
+    argmax jumps with small changes of the data, and the median of resampled argmaxes (a
+    bagged estimate) moves far less.
+    """
+    y, p = np.asarray(y), np.asarray(p)
+    precision, recall, thresholds = precision_recall_curve(y, p)
+    precision, recall = precision[:-1], recall[:-1]
+    balanced = _best_f1_threshold(y, p)
+    if bootstrap:
+        rng = np.random.default_rng(seed)
+        picks = []
+        for _ in range(bootstrap):
+            rows = rng.integers(0, y.size, y.size)
+            if 0 < y[rows].sum() < y.size:
+                picks.append(_best_f1_threshold(y[rows], p[rows]))
+        balanced = float(np.median(picks)) if picks else balanced
     ok = np.flatnonzero(precision >= min_precision)
     precise = float(thresholds[ok[np.argmax(recall[ok])]]) if ok.size else float(thresholds[-1])
     return {"balanced": round(balanced, 6), "precise": round(max(precise, balanced), 6)}
