@@ -19,6 +19,7 @@ import glob
 import pandas as pd
 
 from reviewbait import Detector
+from reviewbait.training.metrics import binary_metrics
 
 
 def main() -> None:
@@ -35,11 +36,10 @@ def main() -> None:
     p = detector.probabilities(rows["text"].tolist())
     print(f"{len(rows)} rows from {len(paths)} files: {int(y.sum())} offers, {int((y == 0).sum())} others")
     for name in ("balanced", "precise"):
-        flagged = p >= detector.resolve_threshold(name)
-        hits = int((flagged & (y == 1)).sum())
+        scores = binary_metrics(y, p, detector.resolve_threshold(name))
         print(
-            f"{name:>8}: recall {hits / max(int(y.sum()), 1):.3f}  precision {hits / max(int(flagged.sum()), 1):.3f}"
-            f"  (others flagged: {int((flagged & (y == 0)).sum())})"
+            f"{name:>8}: recall {scores['recall']:.3f}  precision {scores['precision']:.3f}"
+            f"  (others flagged: {scores['confusion_matrix'][0][1]})"
         )
     flagged = p >= detector.resolve_threshold("balanced")
     for column in ("language", "category"):

@@ -26,12 +26,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-import re2
 import scipy.sparse as sp
 
 from reviewbait.lexicon import MODULES, head_blocks
 from reviewbait.text.cues import factor_alternation
-from reviewbait.text.superscan import Utf8Text, byte_search, superset_finditer, superset_for_re2
+from reviewbait.text.superscan import Utf8Text, compile_search, superset_finditer, superset_for_re2
 
 __all__ = [
     "AUDIENCE",
@@ -130,9 +129,7 @@ def _superset_search(pattern: re.Pattern[str]) -> Callable[[bytes, int], int] | 
         return _SUPERSETS[pattern]
     search: Callable[[bytes, int], int] | None
     try:
-        options = re2.Options()
-        options.max_mem = 64 << 20
-        search = byte_search(re2.compile(superset_for_re2(pattern.pattern), options))
+        search = compile_search(superset_for_re2(pattern.pattern))
     except ValueError:  # a negated class: Python's engine alone
         search = None
     _SUPERSETS[pattern] = search  # a race compiles it twice, harmlessly

@@ -16,8 +16,6 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import re2
-
 from reviewbait.lexicon import CUES, LANGUAGES
 from reviewbait.lexicon.common import (
     CONDITION_WORDS,
@@ -29,7 +27,7 @@ from reviewbait.lexicon.common import (
     SWAP_WORDS,
 )
 from reviewbait.text.normalize import NormalizedText, normalize
-from reviewbait.text.superscan import Utf8Text, byte_search, superset_finditer, superset_for_re2
+from reviewbait.text.superscan import Utf8Text, compile_search, superset_finditer, superset_for_re2
 
 __all__ = [
     "ACT_KINDS",
@@ -183,10 +181,7 @@ class CueFinder:
     def __init__(self) -> None:
         self.patterns = {kind: _compile(kind) for kind in CUE_KINDS}
         self._languages = {kind: _compile_languages(kind) for kind in CUE_KINDS}
-        options = re2.Options()
-        options.max_mem = 256 << 20
         self._kinds = list(self.patterns)
-        self._options = options
         # per kind (and for swap links): the byte search of its RE2 superset, once built
         self._supersets: dict[str, Callable[[bytes, int], int]] | None = None
         self._unfiltered = 0
@@ -195,9 +190,9 @@ class CueFinder:
     def _build_supersets(self) -> None:
         # where a kind's superset matches: no cue of the kind starts anywhere else (the swap
         # links first: a set ``_supersets`` says that both are there)
-        self._swap_link = byte_search(re2.compile(superset_for_re2(_SWAP_LINK.pattern), self._options))
+        self._swap_link = compile_search(superset_for_re2(_SWAP_LINK.pattern), max_mem=_SUPERSET_MEMORY)
         self._supersets = {
-            kind: byte_search(re2.compile(superset_for_re2(pattern.pattern), self._options))
+            kind: compile_search(superset_for_re2(pattern.pattern), max_mem=_SUPERSET_MEMORY)
             for kind, pattern in self.patterns.items()
         }
 
@@ -328,6 +323,7 @@ def denied(text: str, start: int, languages: Sequence[str]) -> bool:
     return False
 
 
+_SUPERSET_MEMORY = 256 << 20  # RE2's budget for the cue kinds' supersets (the largest alternations)
 _UNFILTERED_TEXTS = 200  # texts scanned by Python's engine alone before the RE2 supersets are compiled
 _FINDER: CueFinder | None = None
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import re2
 
 __all__ = ["NormalizedText", "normalize", "normalize_text"]
 
@@ -25,7 +24,7 @@ from reviewbait.lexicon.disguise import HOMOGLYPHS as _HOMOGLYPHS
 from reviewbait.lexicon.disguise import INVISIBLE as _INVISIBLE
 from reviewbait.lexicon.disguise import KEYWORDS
 from reviewbait.lexicon.disguise import LEET as _LEET
-from reviewbait.text.superscan import Utf8Text, byte_search, superset_finditer, superset_for_re2
+from reviewbait.text.superscan import Utf8Text, compile_search, superset_finditer, superset_for_re2
 
 _HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
 # one of the look-alikes: a character class is searched in C, a set is hashed character by character
@@ -266,9 +265,7 @@ class _Scanner:
         if programs is None:
             _Scanner._texts += 1
             if _Scanner._texts > _PYTHON_ONLY_TEXTS:
-                options = re2.Options()
-                options.max_mem = 64 << 20
-                programs = {p: byte_search(re2.compile(s, options)) for p, s in _SUPERSETS.items()}
+                programs = {p: compile_search(s) for p, s in _SUPERSETS.items()}
                 _Scanner._programs = programs  # a race compiles them twice, harmlessly
         self.programs = programs
         self.text: str | None = None

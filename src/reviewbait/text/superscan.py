@@ -25,7 +25,7 @@ from typing import Any
 
 import re2
 
-__all__ = ["Utf8Text", "byte_search", "superset_finditer", "superset_for_re2"]
+__all__ = ["Utf8Text", "byte_search", "compile_search", "superset_finditer", "superset_for_re2"]
 
 _LOOKAROUND = re.compile(r"\(\?<?[!=]")
 # Python's classes are Unicode-wide, RE2's escapes ASCII-only: widen them (inside a class,
@@ -115,6 +115,15 @@ def byte_search(program: Any) -> Callable[[bytes, int], int]:
     except Exception:  # a changed private API: keep the public one
         pass
     return public
+
+
+def compile_search(pattern: str, *, max_mem: int = 64 << 20) -> Callable[[bytes, int], int]:
+    """:func:`byte_search` of ``pattern`` (RE2 syntax) compiled with a memory budget of
+    ``max_mem`` bytes: the lexicon's alternations are large, and RE2's default budget (8 MB)
+    makes it fall back from its DFA on them."""
+    options = re2.Options()
+    options.max_mem = max_mem
+    return byte_search(re2.compile(pattern, options))
 
 
 class Utf8Text:

@@ -31,9 +31,13 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, 
     }
 
 
-def _best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
+def _curve(y: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision, recall and threshold of every cut (the curve's closing point dropped)."""
     precision, recall, thresholds = precision_recall_curve(y, p)
-    precision, recall = precision[:-1], recall[:-1]
+    return precision[:-1], recall[:-1], thresholds
+
+
+def _best_f1_threshold(precision: np.ndarray, recall: np.ndarray, thresholds: np.ndarray) -> float:
     f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
     return float(thresholds[int(np.argmax(f1))])
 
@@ -49,16 +53,15 @@ def choose_thresholds(
     bagged estimate) moves far less.
     """
     y, p = np.asarray(y), np.asarray(p)
-    precision, recall, thresholds = precision_recall_curve(y, p)
-    precision, recall = precision[:-1], recall[:-1]
-    balanced = _best_f1_threshold(y, p)
+    precision, recall, thresholds = _curve(y, p)
+    balanced = _best_f1_threshold(precision, recall, thresholds)
     if bootstrap:
         rng = np.random.default_rng(seed)
         picks = []
         for _ in range(bootstrap):
             rows = rng.integers(0, y.size, y.size)
             if 0 < y[rows].sum() < y.size:
-                picks.append(_best_f1_threshold(y[rows], p[rows]))
+                picks.append(_best_f1_threshold(*_curve(y[rows], p[rows])))
         balanced = float(np.median(picks)) if picks else balanced
     ok = np.flatnonzero(precision >= min_precision)
     precise = float(thresholds[ok[np.argmax(recall[ok])]]) if ok.size else float(thresholds[-1])

@@ -198,6 +198,8 @@ def dev_flag_rates(score: Any, thresholds: dict[str, float], corpora: list[RealC
 
 def real_offer_metrics(score: Any, thresholds: dict[str, float], path: Path | None) -> dict[str, Any] | None:
     """Precision and recall on the measure-only real offers (``real_offers_dev.csv``), if present."""
+    from reviewbait.training.metrics import binary_metrics
+
     if path is None or not path.exists():
         return None
     with path.open(newline="", encoding="utf-8") as handle:
@@ -206,10 +208,6 @@ def real_offer_metrics(score: Any, thresholds: dict[str, float], path: Path | No
     p = np.asarray(score([r["text"] for r in rows]))
     result: dict[str, Any] = {"rows": len(rows), "offers": int(y.sum())}
     for name, t in thresholds.items():
-        flagged = p >= t
-        tp = int((flagged & (y == 1)).sum())
-        precision = tp / max(int(flagged.sum()), 1)
-        recall = tp / max(int(y.sum()), 1)
-        f1 = 2 * precision * recall / max(precision + recall, 1e-12)
-        result[name] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+        scores = binary_metrics(y, p, t)
+        result[name] = {key: scores[key] for key in ("precision", "recall", "f1")}
     return result
