@@ -112,11 +112,13 @@ def test_loading_and_checking_imports_neither_scikit_learn_nor_pandas() -> None:
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
+@pytest.mark.parametrize("incentive_weight", [None, 1.0])
 @pytest.mark.parametrize("labels", [["direct_reward", "review_swap"], ["direct_reward"], ["a", "b", "c"]])
 def test_a_head_with_one_two_or_more_classes_predicts_as_fitted(
-    tiny_fitted: tuple[Any, Path], labels: list[str]
+    tiny_fitted: tuple[Any, Path], labels: list[str], incentive_weight: float | None
 ) -> None:
-    """A binary ridge has a 1-D coef_ (and one class a constant one): the export follows sklearn."""
+    """A binary ridge has a 1-D coef_ (and one class a constant one): the export follows sklearn,
+    with the incentive block or without it (category heads fitted before it had none)."""
     from reviewbait.exported.inference import model_from_arrays
     from reviewbait.text.normalize import normalize
     from reviewbait.training.head_estimators import CategoryHead
@@ -127,10 +129,16 @@ def test_a_head_with_one_two_or_more_classes_predicts_as_fitted(
     X = fitted.features.transform_normalized(normalized)
     unit_texts = [n.text for n in normalized]
     y = [labels[i % len(labels)] for i in range(len(texts))]
-    head = CategoryHead().fit(X, y, texts=unit_texts)
+    head = CategoryHead(incentive_weight=incentive_weight).fit(X, y, texts=unit_texts)
     model = type(fitted)(fitted.pipeline, head, fitted.sentiment_classifier, fitted.thresholds, None, fitted.offer_rule)
     exported = model_from_arrays(*export_model(model))
+    assert exported.category_classifier.incentive_weight == incentive_weight
     assert list(exported.category_classifier.predict(X, texts=unit_texts)) == list(head.predict(X, texts=unit_texts))
+    assert np.allclose(
+        exported.category_classifier.decision_function(X, texts=unit_texts),
+        head.decision_function(X, texts=unit_texts),
+        atol=1e-6,
+    )
 
 
 def test_a_pickled_model_is_converted_once_after_its_hash_is_checked(

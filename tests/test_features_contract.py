@@ -193,20 +193,29 @@ HEAD_TEXTS = [
 
 
 def test_category_head_contract() -> None:
-    from reviewbait.heads import SUBTYPES, CategoryHead, subtype_counts
+    from reviewbait.heads import INCENTIVES, SUBTYPES, CategoryHead, subtype_counts
 
     texts = HEAD_TEXTS * 3
     y = ["contest", "direct_reward", "review_swap", "refund_recruit"] * 3
     features = small().fit(texts)
     X = features.transform(texts)
     head = CategoryHead(alpha=1.0)
-    assert clone(head).get_params() == {"alpha": 1.0, "cjk_weight": 1.0, "subtype_weight": 1.0, "audience_weight": 1.0}
+    assert clone(head).get_params() == {
+        "alpha": 1.0,
+        "cjk_weight": 1.0,
+        "subtype_weight": 1.0,
+        "audience_weight": 1.0,
+        "incentive_weight": 1.0,
+    }
     with pytest.raises(NotFittedError):
         head.predict(X, texts=texts)
     assert head.fit(X, y, texts=texts) is head
     assert list(head.predict(X, texts=texts)) == y
     assert head.decision_function(X, texts=texts).shape == (len(texts), 4)
     assert head.classifier_.coef_.T.flags.c_contiguous  # else sparse @ dense copies it per call
+    without = CategoryHead(alpha=1.0, incentive_weight=None).fit(X, y, texts=texts)
+    extra = head.classifier_.coef_.shape[1] - without.classifier_.coef_.shape[1]
+    assert extra == len(INCENTIVES)  # the block of the guide's incentive types
     buffer = io.BytesIO()
     joblib.dump(head, buffer)
     buffer.seek(0)

@@ -71,7 +71,7 @@ def _head(arrays: dict[str, np.ndarray], prefix: str, head: Any) -> dict[str, An
         "cjk": float(head.cjk_weight),
         "subtype": float(head.subtype_weight),
         "audience": float(getattr(head, "audience_weight", 0.0)),
-        "incentive": float(head.incentive_weight) if hasattr(head, "incentive_weight") else None,
+        "incentive": None if getattr(head, "incentive_weight", None) is None else float(head.incentive_weight),
     }
     return config
 
