@@ -97,6 +97,51 @@ def test_review_acts_in_their_other_forms_are_found(text: str, act: str, languag
     assert (act, language) in found, found
 
 
+# Asking for a review to be removed, changed, raised or never posted, as people write it:
+# other verb forms and the review named beside the verb (text, its language).
+REMOVALS = [
+    ("We'd send you a voucher for revising your rating", "en"),
+    ("happy to refund the fee once the review's gone", "en"),
+    ("Bump your rating up and the next wash is on us", "en"),
+    ("Sobald Sie Ihre Bewertung aktualisiert haben, schicken wir den Gutschein", "de"),
+    ("Mach die 2 Sterne weg, dann gibt's 10 € zurück", "de"),
+    ("Si retiras la reseña te devolvemos el envío", "es"),
+    ("Si nos subes a 5 estrellas el próximo corte es gratis", "es"),
+    ("Un bon de 20 € si vous acceptez de revoir votre note", "fr"),
+    ("Avis supprimé = remboursement. Ça vous va ?", "fr"),
+    ("Se rimuove la recensione le rimborsiamo la spedizione", "it"),
+    ("Se alza la valutazione a 5 stelle le offriamo la cena", "it"),
+    ("Devolvemos o frete se aceitar rever a sua avaliação", "pt"),
+    ("您看能不能把评价撤一下，我们补您30元", "zh"),
+    ("如您愿意重新评分，下次入住免费升级", "zh"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), REMOVALS)
+def test_removal_in_its_other_forms_is_found(text: str, language: str) -> None:
+    found = [c.language for c in find_cues(normalize(text)) if c.kind == "removal"]
+    assert language in found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "修改密码后请重新登录",
+        "撤回了一条消息",
+        "改下地址",
+        "el profesor subió la nota del examen",
+        "Wir müssen die App aktualisieren",
+        "nimm den Müll raus",
+        "on passe à 5 heures demain",
+        "portami a 5 minuti da qui",
+        "preciso melhorar minha nota em matemática",
+    ],
+)
+def test_look_alikes_of_the_new_removal_words_are_not_removals(text: str) -> None:
+    """The generic verbs of the new forms count only beside a review, a rating or stars."""
+    assert not [c for c in find_cues(normalize(text)) if c.kind == "removal"]
+
+
 @pytest.mark.parametrize("text", ["la valuta estera è scesa", "el valor del dólar subió", "rev up the engine"])
 def test_look_alikes_of_the_new_review_words_are_not_acts(text: str) -> None:
     assert not [c for c in find_cues(normalize(text)) if c.kind == "review"]
