@@ -28,8 +28,8 @@ class CategoryHead(ClassifierMixin, BaseEstimator):
 
     The incentive block (``incentive_weight``; ``None`` leaves it out) tells a refund from a
     payment or a draw, which is much of what separates ``refund_recruit``, ``paid_review`` and
-    ``contest``: in grouped 5-fold cross-validation on the train split's positives it raised
-    category accuracy from 0.9521 to 0.9547, decoded with the incentive head (CHANGELOG).
+    ``contest``. It raised category accuracy in grouped 5-fold cross-validation on the train
+    split's positives (``benchmarks/heads_coherence_cv.py``, figures in the CHANGELOG).
 
     ``fit(X, y, texts=...)`` and ``predict(X, texts=...)``: ``X`` holds the detector's feature
     rows of the units, ``texts`` their normalized texts (``NormalizedText.text``).
