@@ -109,9 +109,11 @@ REMOVALS = [
     ("Si nos subes a 5 estrellas el próximo corte es gratis", "es"),
     ("Un bon de 20 € si vous acceptez de revoir votre note", "fr"),
     ("Avis supprimé = remboursement. Ça vous va ?", "fr"),
+    ("Geste commercial de 30 € contre retrait de votre avis Google", "fr"),
     ("Se rimuove la recensione le rimborsiamo la spedizione", "it"),
     ("Se alza la valutazione a 5 stelle le offriamo la cena", "it"),
     ("Devolvemos o frete se aceitar rever a sua avaliação", "pt"),
+    ("Estorno de 30% mediante a exclusão da avaliação publicada", "pt"),
     ("您看能不能把评价撤一下，我们补您30元", "zh"),
     ("如您愿意重新评分，下次入住免费升级", "zh"),
 ]
@@ -135,6 +137,9 @@ def test_removal_in_its_other_forms_is_found(text: str, language: str) -> None:
         "on passe à 5 heures demain",
         "portami a 5 minuti da qui",
         "preciso melhorar minha nota em matemática",
+        "Retrait gratuit en magasin sous 2 h",
+        "suppression de votre compte client",
+        "remoção de manchas grátis",
     ],
 )
 def test_look_alikes_of_the_new_removal_words_are_not_removals(text: str) -> None:
