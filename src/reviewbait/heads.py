@@ -147,15 +147,8 @@ def _count(pattern: re.Pattern[str], text: str, utf8: Utf8Text | None) -> int:
     return sum(1 for _ in superset_finditer(pattern, search, utf8))
 
 
-def _utf8(text: str) -> Utf8Text | None:
-    try:
-        return Utf8Text(text)
-    except UnicodeEncodeError:  # lone surrogates: Python's engine alone
-        return None
-
-
 def _log_counts(patterns: list[re.Pattern[str]], texts: Sequence[str]) -> sp.csr_matrix:
-    encoded = [_utf8(t) for t in texts]
+    encoded = [Utf8Text.of(t) for t in texts]
     counts = np.array(
         [[_count(p, t, utf8) for p in patterns] for t, utf8 in zip(texts, encoded, strict=True)], dtype=np.float32
     )

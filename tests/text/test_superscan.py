@@ -83,3 +83,10 @@ def test_a_word_boundary_is_dropped_where_re2_would_read_it_as_asciis() -> None:
     for text in ["été", "l'été.", "unpaid, paid!", "étés été", "paidété été"]:
         expected = [m.span() for m in python.finditer(text)]
         assert [m.span() for m in superset_finditer(python, search, Utf8Text(text))] == expected, text
+
+
+def test_a_text_with_lone_surrogates_has_no_utf8_and_others_do() -> None:
+    """``Utf8Text.of``: None where no UTF-8 exists, so that callers fall back to Python's engine."""
+    assert Utf8Text.of("review \ud800 me") is None
+    encoded = Utf8Text.of("avis é")
+    assert encoded is not None and encoded.data == "avis é".encode() and not encoded.ascii

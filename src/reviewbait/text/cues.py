@@ -230,12 +230,7 @@ class CueFinder:
         text = normalized.text
         original = normalized.original
         supersets = self._searches()
-        utf8 = None
-        if supersets is not None:
-            try:
-                utf8 = Utf8Text(text)
-            except UnicodeEncodeError:  # lone surrogates: Python scans it all
-                utf8 = None
+        utf8 = None if supersets is None else Utf8Text.of(text)  # None: Python scans it all
         for kind in self._kinds:
             pattern = self.patterns[kind]
             # Python's engine tries only where the kind's RE2 superset matches (the same matches)

@@ -274,10 +274,7 @@ class _Scanner:
     def _encoded(self, text: str) -> Utf8Text | None:
         if self.text is not text:
             self.text = text
-            try:
-                self.utf8 = Utf8Text(text)
-            except UnicodeEncodeError:  # lone surrogates: Python's engine alone
-                self.utf8 = None
+            self.utf8 = Utf8Text.of(text)
         return self.utf8
 
     def finditer(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:

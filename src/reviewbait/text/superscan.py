@@ -130,7 +130,7 @@ class Utf8Text:
     """A text and its UTF-8 bytes (what RE2 reads).
 
     Raises ``UnicodeEncodeError`` for a text with lone surrogates (no UTF-8 exists): the
-    caller then scans with Python alone.
+    caller then scans with Python alone (:meth:`of` returns None instead).
     """
 
     __slots__ = ("ascii", "data", "text")
@@ -139,6 +139,14 @@ class Utf8Text:
         self.text = text
         self.data = text.encode("utf-8")
         self.ascii = len(self.data) == len(text)  # then byte and character offsets are the same
+
+    @classmethod
+    def of(cls, text: str) -> Utf8Text | None:
+        """The text encoded, or None when it has lone surrogates (Python's engine alone)."""
+        try:
+            return cls(text)
+        except UnicodeEncodeError:
+            return None
 
 
 def superset_finditer(
