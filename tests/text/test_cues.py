@@ -116,6 +116,20 @@ REMOVALS = [
     ("Estorno de 30% mediante a exclusão da avaliação publicada", "pt"),
     ("您看能不能把评价撤一下，我们补您30元", "zh"),
     ("如您愿意重新评分，下次入住免费升级", "zh"),
+    # words that are removals only beside a review act (lexicon REMOVAL_BESIDE_REVIEW)
+    ("we gift 3 months free if your review gets edited to 5 stars", "en"),
+    ("Take the 1-star off and the repair is free", "en"),
+    ("£150 off the invoice if you pull that review off", "en"),
+    ("Your refund is conditional on the removal of your Trustpilot review", "en"),
+    ("Wegen deiner Bewertung: zwei Stunden gratis, wenn du sie nochmal überarbeitest", "de"),
+    ("Erstattung, sofern Ihre Bewertung gelöscht wird", "de"),
+    ("Un bon de 20 € si vous modifiez votre avis", "fr"),
+    ("Le reembolsamos la noche si tiene a bien revisar la puntuación que nos dejó", "es"),
+    ("Ho visto la sua recensione da 5/10: se la alza le mandiamo un voucher", "it"),
+    ("Per la recensione, riusciresti a toglierla? Il prossimo taglio è gratis", "it"),
+    ("Estorno de 50% desde que marque a reclamação como resolvida e avalie com nota 10", "pt"),
+    ("给您补偿30元，麻烦把评分改高一点", "zh"),
+    ("若您愿意更新此条点评，下次入住免费升级", "zh"),
 ]
 
 
@@ -140,6 +154,18 @@ def test_removal_in_its_other_forms_is_found(text: str, language: str) -> None:
         "Retrait gratuit en magasin sous 2 h",
         "suppression de votre compte client",
         "remoção de manchas grátis",
+        # the words that count only beside a review act, with none near
+        "I edited the video and took the trash down",
+        "Die Auflage wurde komplett überarbeitet",
+        "Il faut revoir la copie avant lundi",
+        "Tenemos que revisar la caldera",
+        "L'app si è aggiornata, ora la alza di volume da sola",
+        "Corrigimos o endereço de entrega",
+        "请更新您的收货地址",
+        # beside a review, but not a removal
+        "J'ai changé d'avis : ce produit mérite 5 étoiles",
+        "Take ten dollars off if you leave a review",
+        "好评！别发货太慢就行",
     ],
 )
 def test_look_alikes_of_the_new_removal_words_are_not_removals(text: str) -> None:
@@ -236,7 +262,7 @@ def test_cues_are_those_of_every_kinds_pattern() -> None:
     pattern with Python's engine finds."""
     import numpy as np
 
-    from reviewbait.text.cues import _finder, denied
+    from reviewbait.text.cues import _BESIDE_REVIEW, REMOVAL_REACH, _finder, denied
     from reviewbait.training.augment import obfuscate
     from reviewbait.training.corpus import load_corpus
 
@@ -253,6 +279,15 @@ def test_cues_are_those_of_every_kinds_pattern() -> None:
             if k != "incentive" or not denied(normalized.text, m.start(), finder._all_languages(k, m.group()))
         }
         every |= {(c.kind, (c.norm_start, c.norm_end)) for c in finder._swaps(normalized)}
+        # removal words that count only within reach of a review act, none overlapping a removal
+        acts = [a for k, (a, _) in every if k in ("review", "sentiment")]
+        removals = [span for k, span in every if k == "removal"]
+        every |= {
+            ("removal", m.span())
+            for m in _BESIDE_REVIEW.finditer(normalized.text)
+            if any(m.start() - REMOVAL_REACH <= a <= m.end() + REMOVAL_REACH for a in acts)
+            and not any(a < m.end() and m.start() < b for a, b in removals)
+        }
         assert {(c.kind, (c.norm_start, c.norm_end)) for c in find_cues(normalized)} == every
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from reviewbait.lexicon import common, de, en, es, fr, it, pt, zh
 from reviewbait.lexicon.fingerprint import lexicon_fingerprint, lexicon_text
 
-__all__ = ["CUES", "EXAMPLES", "LANGUAGES", "MODULES", "lexicon_fingerprint", "lexicon_text"]
+__all__ = ["CUES", "EXAMPLES", "LANGUAGES", "MODULES", "REMOVAL_BESIDE_REVIEW", "lexicon_fingerprint", "lexicon_text"]
 
 LANGUAGES = ("en", "es", "de", "fr", "pt", "it", "zh")
 
@@ -32,6 +32,11 @@ MODULES = {"common": common, "en": en, "es": es, "pt": pt, "de": de, "fr": fr, "
 
 # language → kind → fragments
 CUES: dict[str, dict[str, tuple[str, ...]]] = {lang: module.CUES for lang, module in MODULES.items()}
+
+# language → removal words that count only within reach of a review act (see text.cues)
+REMOVAL_BESIDE_REVIEW: dict[str, tuple[str, ...]] = {
+    lang: getattr(module, "REMOVAL_BESIDE_REVIEW", ()) for lang, module in MODULES.items()
+}
 
 # language → kind → example sentences, each holding a cue of that kind in that language
 EXAMPLES: dict[str, dict[str, tuple[str, ...]]] = {lang: module.EXAMPLES for lang, module in MODULES.items()}

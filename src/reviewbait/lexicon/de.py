@@ -226,3 +226,22 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "reporting": ("Laut Verbraucherzentrale ist das Kaufen von Bewertungen unzulässig",),
     "disclosure": ("Werbung: Produkttest, meine ehrliche Bewertung",),
 }
+
+# Verbs and nouns of removing, changing or not posting a review that mean something else in
+# everyday text ("edited the video", "Auflage überarbeitet"): a removal only within reach of a
+# review act (text.cues.REMOVAL_REACH), never on their own.
+REMOVAL_BESIDE_REVIEW: tuple[str, ...] = (
+    r"überarbeit\w*",
+    r"gelöscht",
+    r"lösch\w*",
+    r"(?:nimm|nimmst|nehmt|nehmen|nehmen sie) (?:[\w-]+ ){0,3}raus",
+    r"raus(?:nehmen|genommen)",
+    r"änder\w*",
+    r"geändert",
+    r"anpass\w*",
+    r"angepasst",
+    r"korrigier\w*",
+    r"zurück(?:zieh\w*|gezogen|nehm\w*|genommen)",
+    r"hochsetz\w*",
+    r"nachbesser\w*",
+)

@@ -337,3 +337,19 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "reporting": ("The company was sued for paying for fake reviews",),
     "disclosure": ("I received this product free, but opinions are my own in this review",),
 }
+
+# Verbs and nouns of removing, changing or not posting a review that mean something else in
+# everyday text ("edited the video", "Auflage überarbeitet"): a removal only within reach of a
+# review act (text.cues.REMOVAL_REACH), never on their own.
+REMOVAL_BESIDE_REVIEW: tuple[str, ...] = (
+    r"edit(?:ed|s|ing)?",
+    r"retract(?:ed|s|ing)?",
+    r"amend(?:ed|s|ing)?",
+    r"modif(?:y|ies|ied|ying)",
+    r"withdr(?:aw|aws|awn|awing|ew)",
+    r"removal",
+    r"deletion",
+    r"pull(?:s|ed|ing)? (?:[\w-]+ ){0,3}(?:review|rating|post|it|that|this) (?:down|off)",
+    r"(?:take|takes|taking|taken|took) (?:[\w-]+ ){0,3}(?:review|rating|post|stars?|[1-5][- ]?stars?|it|that|this) (?:down|off)",
+    r"(?:change|changed|changing|switch|switched|turn|turned|bump|bumped|move|moved) (?:[\w-]+ ){0,3}to (?:a )?(?:4|5|four|five)",
+)

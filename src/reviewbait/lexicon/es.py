@@ -215,3 +215,20 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "contact": ("Deja tu reseña y escríbeme por wasap",),
     "reporting": ("Ojo con esta tienda: pagan por reseñas, es ilegal",),
 }
+
+# Verbs and nouns of removing, changing or not posting a review that mean something else in
+# everyday text ("edited the video", "Auflage überarbeitet"): a removal only within reach of a
+# review act (text.cues.REMOVAL_REACH), never on their own.
+REMOVAL_BESIDE_REVIEW: tuple[str, ...] = (
+    r"revis(?:ar|e|es|en|ara|ase|ión)",
+    r"modific\w*",
+    r"(?:la|lo) cambi(?:as|es|a|e|en|an)",
+    r"cambiar(?:la|lo)?",
+    r"cambiad[ao]",
+    r"borr\w*",
+    r"elimin\w*",
+    r"retir(?:ar|e|es|as|a|ara|ase|ada|ado)",
+    r"quit(?:ar|e|es|as|a|ara|ase|ada|ado)",
+    r"actualiz\w*",
+    r"no (?:la |lo )?(?:publique|publiques|publicar|publica)",
+)

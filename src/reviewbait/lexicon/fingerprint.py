@@ -30,6 +30,7 @@ def lexicon_text() -> str:
         "cue_features": cues.cue_feature_names(),
         "cue_quoted": cues._QUOTED.pattern,
         "cue_near_chars": cues._NEAR,
+        "cue_removal_beside_review": [cues._BESIDE_REVIEW.pattern, cues.REMOVAL_REACH, list(cues._REACH_KINDS)],
         "cue_denied": {lang: p.pattern for lang, p in sorted(cues._DENIED.items())},
         "cue_denied_context": [cues._CONDITION.pattern, cues._CLAUSE_BREAK.pattern, cues._DENIAL_REACH],
         "gate": gate.GATE_PATTERN,

@@ -169,3 +169,18 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "reporting": ("Selon la DGCCRF, acheter des avis est interdit",),
     "disclosure": ("Produit offert, voici mon avis honnête",),
 }
+
+# Verbs and nouns of removing, changing or not posting a review that mean something else in
+# everyday text ("edited the video", "Auflage überarbeitet"): a removal only within reach of a
+# review act (text.cues.REMOVAL_REACH), never on their own.
+REMOVAL_BESIDE_REVIEW: tuple[str, ...] = (
+    r"passe[rsz]? (?:[\w'-]+ ){0,2}à [45]",
+    r"modifi\w*",
+    r"supprim\w*",
+    r"retir\w*",
+    r"chang(?:er|ez|e|es|é|ée)(?! d'avis)",
+    r"revoir (?:votre|ton|ta|sa|la|le|l')",
+    r"remonte[rz]?",
+    r"rehausse[rz]?",
+    r"(?:mise|mettre|mettiez|mettez) à jour",
+)

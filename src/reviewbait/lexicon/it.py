@@ -191,3 +191,26 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "reporting": ("Secondo l'AGCM comprare recensioni è illegale",),
     "disclosure": ("Prodotto in collaborazione, la mia recensione onesta",),
 }
+
+# Verbs and nouns of removing, changing or not posting a review that mean something else in
+# everyday text ("edited the video", "Auflage überarbeitet"): a removal only within reach of a
+# review act (text.cues.REMOVAL_REACH), never on their own.
+REMOVAL_BESIDE_REVIEW: tuple[str, ...] = (
+    r"alz(?:a|i|ate|are|arla|arlo|ata|ato)",
+    r"(?:la|lo|le) cambi(?:a|i|ate)",
+    r"cambiarl[aoe]",
+    r"cambiat[ao]",
+    r"modific\w*",
+    r"elimin\w*",
+    r"togli\w*",
+    r"tolt[ao]",
+    r"rimuov\w*",
+    r"rimoss\w*",
+    r"cancell(?:a|i|ate|are)(?:la|lo| la| lo| quella| questa)",
+    r"ritocc\w*",
+    r"(?:lo|la) sistem(?:i|a|ate)",
+    r"sistemarl[ao]",
+    r"revision[ei]",
+    r"rived(?:ere|a|iate)",
+    r"non venga pubblicat[ao]",
+)

@@ -188,3 +188,19 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "reporting": ("Segundo o Procon, pagar por avaliações é ilegal",),
     "disclosure": ("Produto recebido em parceria, avaliação sincera",),
 }
+
+# Verbs and nouns of removing, changing or not posting a review that mean something else in
+# everyday text ("edited the video", "Auflage überarbeitet"): a removal only within reach of a
+# review act (text.cues.REMOVAL_REACH), never on their own.
+REMOVAL_BESIDE_REVIEW: tuple[str, ...] = (
+    r"alter(?:e|a|ar|ou|ação) (?:\w+ ){0,2}(?:avaliação|nota|comentário|review)",
+    r"mud(?:e|a|ar|ou) (?:a |sua |essa )?(?:nota|avaliação)",
+    r"exclu(?:a|ir|iu|ída|ído|são)",
+    r"remov(?:a|er|eu|ida|ido)",
+    r"apag(?:ue|a|ar|ou|ada|ado)",
+    r"rev(?:er|eja|isar|ise)",
+    r"corrig\w*",
+    r"atualiz(?:e|ar) (?:a |sua )?(?:avaliação|nota)",
+    r"melhor(?:e|a) (?:a |sua )?nota",
+    r"(?:marque|marcar) a reclamação como resolvida",
+)

@@ -214,3 +214,20 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "reporting": ("记者调查：商家好评返现违法",),
     "disclosure": ("免费试用后的真实评价",),
 }
+
+# Verbs and nouns of removing, changing or not posting a review that mean something else in
+# everyday text ("edited the video", "Auflage überarbeitet"): a removal only within reach of a
+# review act (text.cues.REMOVAL_REACH), never on their own.
+REMOVAL_BESIDE_REVIEW: tuple[str, ...] = (
+    r"移除",
+    r"改高",
+    r"改(?:成|为)?好评",
+    r"更新\S{0,3}(?:点评|评价)",
+    r"(?:点评|评价)\S{0,3}更新",
+    r"撤回",
+    r"先别发",
+    r"别发(?!货)",
+    r"不要发(?!货)",
+    r"删一下",
+    r"帮忙删",
+)

@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reviewbait.lexicon import CUES, LANGUAGES
+from reviewbait.lexicon import CUES, LANGUAGES, REMOVAL_BESIDE_REVIEW
 from reviewbait.lexicon.common import (
     CONDITION_WORDS,
     NEGATION_EXCEPTIONS,
@@ -33,6 +33,7 @@ __all__ = [
     "ACT_KINDS",
     "CUE_KINDS",
     "LANGUAGES",
+    "REMOVAL_REACH",
     "Cue",
     "CueFinder",
     "cue_feature_names",
@@ -133,6 +134,26 @@ def _compile_languages(kind: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(lang, re.compile("|".join(kinds[kind]))) for lang, kinds in LEXICON.items() if kinds.get(kind)]
 
 
+# A removal word that means something else in everyday text (lexicon ``REMOVAL_BESIDE_REVIEW``:
+# "überarbeiten", "passer à 5", 改好评) counts only when a review act (a review, a rating,
+# stars, 好评) is at most this many characters away: "wegen deiner Google-Bewertung ... wenn
+# du sie nochmal überarbeitest" is a removal, "die Auflage wurde überarbeitet" is not.
+REMOVAL_REACH = 80
+_REACH_KINDS = ("review", "sentiment")
+
+
+def _compile_beside_review() -> re.Pattern[str]:
+    latin = tuple(f for lang, fs in REMOVAL_BESIDE_REVIEW.items() if lang != "zh" for f in fs)
+    pattern = rf"(?<!\w)(?:{factor_alternation(latin)})(?!\w)"
+    if REMOVAL_BESIDE_REVIEW.get("zh"):
+        pattern += f"|{factor_alternation(REMOVAL_BESIDE_REVIEW['zh'])}"
+    return re.compile(pattern)
+
+
+_BESIDE_REVIEW = _compile_beside_review()
+_BESIDE_REVIEW_LANGUAGES = [(lang, re.compile("|".join(fs))) for lang, fs in REMOVAL_BESIDE_REVIEW.items() if fs]
+
+
 # a swap word between two words, spaces optional: "avis ↔ avis", "rec x rec", "rezi4rezi"
 _SWAP_LINK = re.compile(rf"(?<=\w) ?(?:{SWAP_LINKS}) ?(?=\w)")
 # the one or two words that end where a swap word starts (group 1: both, group 2: the last),
@@ -186,11 +207,13 @@ class CueFinder:
         self._supersets: dict[str, Callable[[bytes, int], int]] | None = None
         self._unfiltered = 0
         self._swap_link: Callable[[bytes, int], int] | None = None
+        self._beside_review: Callable[[bytes, int], int] | None = None
 
     def _build_supersets(self) -> None:
         # where a kind's superset matches: no cue of the kind starts anywhere else (the swap
         # links first: a set ``_supersets`` says that both are there)
         self._swap_link = compile_search(superset_for_re2(_SWAP_LINK.pattern), max_mem=_SUPERSET_MEMORY)
+        self._beside_review = compile_search(superset_for_re2(_BESIDE_REVIEW.pattern), max_mem=_SUPERSET_MEMORY)
         self._supersets = {
             kind: compile_search(superset_for_re2(pattern.pattern), max_mem=_SUPERSET_MEMORY)
             for kind, pattern in self.patterns.items()
@@ -248,9 +271,35 @@ class CueFinder:
                     language = self._language(kind, m.group())
                 start, end = normalized.original_span(m.start(), m.end())
                 cues.append(Cue(kind, language, start, end, original[start:end], m.start(), m.end()))
+        acts = sorted(c.norm_start for c in cues if c.kind in _REACH_KINDS)
+        if acts:
+            cues.extend(self._removals_beside_review(normalized, acts, cues, utf8))
         cues.extend(self._swaps(normalized, utf8))
         cues.sort(key=lambda c: (c.norm_start, c.norm_end))
         return cues
+
+    def _removals_beside_review(
+        self, normalized: NormalizedText, acts: list[int], cues: list[Cue], utf8: Utf8Text | None
+    ) -> list[Cue]:
+        """Removal cues from the words that count only within :data:`REMOVAL_REACH` of a review
+        act (``acts``: the acts' normalized starts, sorted), where no removal cue already is."""
+        text = normalized.text
+        if self._supersets is None or utf8 is None or self._beside_review is None:
+            matches = _BESIDE_REVIEW.finditer(text)
+        else:
+            matches = superset_finditer(_BESIDE_REVIEW, self._beside_review, utf8)
+        taken = [(c.norm_start, c.norm_end) for c in cues if c.kind == "removal"]
+        found: list[Cue] = []
+        for m in matches:
+            k = bisect_right(acts, m.end() + REMOVAL_REACH) - 1
+            if k < 0 or acts[k] < m.start() - REMOVAL_REACH:
+                continue  # no review act within reach on either side
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            language = next((lang for lang, p in _BESIDE_REVIEW_LANGUAGES if p.fullmatch(m.group())), "common")
+            start, end = normalized.original_span(m.start(), m.end())
+            found.append(Cue("removal", language, start, end, normalized.original[start:end], m.start(), m.end()))
+        return found
 
     def _swaps(self, normalized: NormalizedText, utf8: Utf8Text | None = None) -> list[Cue]:
         """ "avis contre avis", "rec x rec", "5 for 5": a review in return, in any language.
