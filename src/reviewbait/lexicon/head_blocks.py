@@ -15,6 +15,8 @@ SUBTYPES: dict[str, str] = {
         r"|\bentr(?:y|ies)\b|entered|spin the wheel|chance to|sorteo|sorteamos|\brifa|sorteio|concorrer"
         r"|pr[eê]mio|\bganhar|verlosung|gewinnspiel|gewinn|verlos|tirage|concours|gagner|gagnant|loterie"
         r"|estrazion|concorso|vincere|vinci|lotteria|抽奖|抽取|中奖|奖品|转盘|抽"
+        r"|\bdraw(?:ing|n|s)\b|\brandom|losen wir|\bein los\b|ausgelost|\bpapeletas?\b|\bconcurso|passatempo"
+        r"|\broleta|habilite-se|ruota della fortuna|fortunat[ie]\b|tir[ée]e?s? au sort|au hasard"
     ),
     "purchase": (
         r"your order|your purchase|thank you for (?:your )?(?:order|purchase|buying|choosing|shopping)"
@@ -88,6 +90,9 @@ INCENTIVES: dict[str, str] = {
         r"|participas? (?:por|en)|ganador|sorteio|concorr|pr[eê]mio|ganhador|verlos|gewinn|ziehung|tirage|concours"
         r"|gagnant|\bgagner|estrazion|concorso|vinc|sorteggi|抽奖|抽取|中奖|奖品|转盘|抽|幸运|tire au sort|\burne\b|tombola"
         r"|lotteria|loter[ií]a|verlosung|gewinnspiel|estraiamo|estrazione|\bchance\b|彩票|开奖|抽签"
+        # a draw as people write it: drawn at random, a ticket in a hat, a wheel, a lucky one
+        r"|\bdraw(?:ing|n|s)\b|\brandom|losen wir|\bein los\b|ausgelost|\bpapeletas?\b|\bconcurso|passatempo"
+        r"|\broleta|habilite-se|ruota della fortuna|fortunat[ie]\b|tir[ée]e?s? au sort|au hasard"
     ),
     "free_product": (
         r"\bfree\b|complimentary|on the house|on us\b|\bsamples?\b|gratis|gr[aá]tis|de gra[çc]a|brinde|regal"
@@ -122,6 +127,9 @@ INCENTIVES: dict[str, str] = {
         r"|sin gastos de env[ií]o|env[ií]o gratis|frete gr[aá]tis|livraison offerte|frais de port"
         r"|spedizione gratuita|versandkostenfrei|kostenloser versand|nachlass|erm[äa][ßs]ig|rebaja|enl[eè]ve"
         r"|r[ée]duc|ribasso|togliamo|包邮|减免|免运费|便宜|打折|代金券|满减"
+        # delivery or a fee waived, a price cut off the next bill
+        r"|free delivery|delivery free|frais de (?:livraison|port) offerts|portes gr[aá]tis|spedi(?:amo|remo) gratis"
+        r"|配送费|半价|d[ée]dui|abzug|scaliamo|\-\d+ ?(?:€|\$|£)"
     ),
     "points": (
         r"\bpoints?\b|\bcoins?\b|\bgems?\b|\btokens?\b|\bstamps?\b|\bcredits?\b|\bxp\b|\blives\b|bonus|loyalty"
@@ -136,6 +144,10 @@ INCENTIVES: dict[str, str] = {
         r"|extension|verl[äa]nger|prolong|estend|ampl[ií]|abonnement|abbonamento|suscripci[oó]n|assinatura"
         r"|mensalidade|membership|mitgliedschaft|subscription|\btrial\b|essai gratuit|unlock|sblocc|desbloque"
         r"|d[ée]bloqu|freischalt|lifetime|de por vida|[àa] vie\b|a vita|lebenslang|gew[äa]hrleistung|解锁|永久|延期"
+        # ad-free time, a later check-out, a better room, more cover or weeks on a plan
+        r"|ohne werbung|werbefrei|sin anuncios|sem an[úu]ncios|sans pub|senza pubblicit|无广告|去广告|免广告"
+        r"|d[ée]part tardif|salida tard[íi]a|sa[íi]da tardia|高级版|专业版|\bextra weeks?|\bweeks? free|free weeks?"
+        r"|\bcover\b|copertura|cobertura|habitaci[oó]n superior|quarto superior|chambre sup[ée]rieure|camera superiore|\bsuite\b"
     ),
     "reciprocal_review": (
         r"\bswap|exchange|review for review|\br4r\b|each other|mutual|\byours\b|return the favou?r|\bback\b"
