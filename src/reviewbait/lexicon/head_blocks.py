@@ -42,6 +42,13 @@ SUBTYPES: dict[str, str] = {
         r"|apagar|retirar|l[öo]schen|[äa]ndern|entfernen|supprimer|retirer|modifier|rimuover|togliere|删|改"
     ),
     "refund": r"refund|paypal|reimburs|\btesters?\b|us only|\bdm\b|reembols|erstatt|rembours|rimbors|返款|本金|试客|返现|返",
+    # recruiting reviewers for product sent or refunded: places, panels, clubs, ambassadors
+    "recruit": (
+        r"\b(?:spots?|slots?|places?|seats?|first \d+|limited to|selected|panel|club|ambassadors?|program(?:me)?"
+        r"|plazas|cupos|seleccionad[oa]s|embajador\w*|muestras|vagas|selecionad[oa]s|embaixador\w*|amostras"
+        r"|pl[äa]tze|ausgew[äa]hlt|botschafter\w*|probier\w*|testpaket|places limit[ée]es|s[ée]lectionn[ée]s|ambassadeu?r\w*|chroniqueu?r\w*"
+        r"|posti|selezionat[ie]|ambasciator\w*|campioni)\b|名额|前\d+名|招募|体验官|试用"
+    ),
     "app": r"app store|play store|google play|in-app|premium|\bpro\b|vip|应用商店|会员",
     "food": r"dessert|drink|coffee|beer|pint|meal|postre|bebida|caf[eé]|cerveza|sobremesa|nachtisch|getr[äa]nk|boisson|dolce|bevanda|甜品",
 }
@@ -77,6 +84,16 @@ AUDIENCE: dict[str, str] = {
         r"|show (?:the|your|us|this|it to)|at the (?:counter|bar|till|register|front desk)|bar ?staff|barista|waiter|cashier|server"
         r"|\[(?:rate|later|not now|sure|maybe later)[^\]]*\]|enjoying|loving the app|in-app"
         r"|家人们|宝子们|宝宝们|姐妹们|所有|凡是|各位|大家|到店|前台|收银"
+    ),
+    # Reviewers who are not customers: a business's own staff or their families, recruits paid per
+    # review, reviews bought in bulk (paid_review, where a customer's reward is direct_reward).
+    "insiders": (
+        r"\b(?:staff|employees?|colleagues?|coworkers?|co-workers?|workers|team members|our team|hr\b|payroll|paycheck|salary"
+        r"|glassdoor|kununu|indeed|per review|each review|a review\b.{0,20}\bpaid|in bulk|bulk"
+        r"|empleados|compañeros|plantilla|nómina|por reseña|por cada reseña|funcion[aá]rios|colegas|sal[aá]rio|por avalia[çc][ãa]o"
+        r"|mitarbeiter\w*|kolleg\w*|belegschaft|gehalt|lohn|pro bewertung|je bewertung|collaborat(?:eur|rice)s?|salari[ée]s|coll[èe]gues|salaire|par avis"
+        r"|dipendenti|colleghi|stipendio|busta paga|per recensione|per ogni recensione)"
+        r"|员工|同事|家属|工资|每条|一条\d|代刷|刷单|批量"
     ),
 }
 
