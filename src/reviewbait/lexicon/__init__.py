@@ -3,9 +3,11 @@
 No logic lives here (the fingerprint aside, which hashes what the logic built from this
 data). To add a language: write ``lexicon/<code>.py`` with ``CUES`` (cue fragments per kind)
 and ``EXAMPLES`` (sentences per kind that ``tests/lexicon/`` runs through the gate and the
-cue finder), its gate stems in ``GATE_STEMS`` (``"review"``, ``"removal"``, ``"value"``)
-and its head words in ``HEAD_WORDS`` (block → name → alternation, for the blocks
-``"subtypes"``, ``"audience"`` and ``"incentives"``), then list it in :data:`LANGUAGES` and
+cue finder), its gate stems in ``GATE_STEMS`` (``"review"``, ``"removal"``, ``"value"``),
+optionally ``REMOVAL_BESIDE_REVIEW`` (removal words that count only near a review act, see
+:data:`reviewbait.text.cues.REMOVAL_REACH`), and its head words in ``HEAD_WORDS`` (block →
+name → alternation, for the blocks ``"subtypes"``, ``"audience"`` and ``"incentives"``),
+then list it in :data:`LANGUAGES` and
 :data:`MODULES`: one module per language. The gate and the heads append these to the shared
 alternations of :mod:`~reviewbait.lexicon.gate_stems` and
 :mod:`~reviewbait.lexicon.head_blocks`, which still hold the first seven languages' words
