@@ -195,7 +195,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 REMOVAL_BESIDE_REVIEW: tuple[str, ...] = (
     r"alter(?:e|a|ar|ou|ação) (?:\w+ ){0,2}(?:avaliação|nota|comentário|review)",
     r"mud(?:e|a|ar|ou) (?:a |sua |essa )?(?:nota|avaliação)",
-    r"exclu(?:a|ir|iu|ída|ído|são)",
+    r"exclu(?:a|ir|iu|ída|ído)",
     r"remov(?:a|er|eu|ida|ido)",
     r"apag(?:ue|a|ar|ou|ada|ado)",
     r"rev(?:er|eja|isar|ise)",
