@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reviewbait.lexicon import CUES, LANGUAGES, REMOVAL_BESIDE_REVIEW
@@ -114,24 +114,36 @@ def factor_alternation(fragments: tuple[str, ...]) -> str:
     return "|".join(parts + rest)
 
 
-def _compile(kind: str) -> re.Pattern[str]:
-    """One pattern per kind over every language, factored by first character.
+def _compile_fragments(by_language: Mapping[str, Sequence[str]]) -> re.Pattern[str]:
+    """One pattern over every language's fragments, factored by first character.
 
     Languages share one alternation (a single branch per first character instead of one
     alternation per language): the language of a hit is looked up afterwards, on the hit only.
     """
-    latin: list[str] = []
-    chinese: list[str] = []
-    for lang, kinds in LEXICON.items():
-        (chinese if lang == "zh" else latin).extend(kinds.get(kind, ()))
-    pattern = rf"(?<!\w)(?:{factor_alternation(tuple(latin))})(?!\w)"
+    latin = tuple(f for lang, fragments in by_language.items() if lang != "zh" for f in fragments)
+    chinese = tuple(by_language.get("zh", ()))
+    pattern = rf"(?<!\w)(?:{factor_alternation(latin)})(?!\w)"
     if chinese:
-        pattern += f"|{factor_alternation(tuple(chinese))}"
+        pattern += f"|{factor_alternation(chinese)}"
     return re.compile(pattern)
 
 
+def _language_patterns(by_language: Mapping[str, Sequence[str]]) -> list[tuple[str, re.Pattern[str]]]:
+    """Each language's own fragments as one pattern, in lexicon order (to attribute a hit)."""
+    return [(lang, re.compile("|".join(fragments))) for lang, fragments in by_language.items() if fragments]
+
+
+def _first_language(patterns: list[tuple[str, re.Pattern[str]]], hit: str) -> str:
+    return next((lang for lang, pattern in patterns if pattern.fullmatch(hit)), "common")
+
+
+def _compile(kind: str) -> re.Pattern[str]:
+    """One pattern per kind over every language (:func:`_compile_fragments`)."""
+    return _compile_fragments({lang: kinds.get(kind, ()) for lang, kinds in LEXICON.items()})
+
+
 def _compile_languages(kind: str) -> list[tuple[str, re.Pattern[str]]]:
-    return [(lang, re.compile("|".join(kinds[kind]))) for lang, kinds in LEXICON.items() if kinds.get(kind)]
+    return _language_patterns({lang: kinds.get(kind, ()) for lang, kinds in LEXICON.items()})
 
 
 # A removal word that means something else in everyday text (lexicon ``REMOVAL_BESIDE_REVIEW``:
@@ -142,16 +154,8 @@ REMOVAL_REACH = 80
 _REACH_KINDS = ("review", "sentiment")
 
 
-def _compile_beside_review() -> re.Pattern[str]:
-    latin = tuple(f for lang, fs in REMOVAL_BESIDE_REVIEW.items() if lang != "zh" for f in fs)
-    pattern = rf"(?<!\w)(?:{factor_alternation(latin)})(?!\w)"
-    if REMOVAL_BESIDE_REVIEW.get("zh"):
-        pattern += f"|{factor_alternation(REMOVAL_BESIDE_REVIEW['zh'])}"
-    return re.compile(pattern)
-
-
-_BESIDE_REVIEW = _compile_beside_review()
-_BESIDE_REVIEW_LANGUAGES = [(lang, re.compile("|".join(fs))) for lang, fs in REMOVAL_BESIDE_REVIEW.items() if fs]
+_BESIDE_REVIEW = _compile_fragments(REMOVAL_BESIDE_REVIEW)
+_BESIDE_REVIEW_LANGUAGES = _language_patterns(REMOVAL_BESIDE_REVIEW)
 
 
 # a swap word between two words, spaces optional: "avis ↔ avis", "rec x rec", "rezi4rezi"
@@ -237,10 +241,7 @@ class CueFinder:
         return self._supersets
 
     def _language(self, kind: str, hit: str) -> str:
-        for lang, pattern in self._languages[kind]:
-            if pattern.fullmatch(hit):
-                return lang
-        return "common"
+        return _first_language(self._languages[kind], hit)
 
     def _all_languages(self, kind: str, hit: str) -> list[str]:
         """Every language whose fragments of ``kind`` match ``hit`` ("bonus": en, de, fr, it, pt),
@@ -296,7 +297,7 @@ class CueFinder:
                 continue  # no review act within reach on either side
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
-            language = next((lang for lang, p in _BESIDE_REVIEW_LANGUAGES if p.fullmatch(m.group())), "common")
+            language = _first_language(_BESIDE_REVIEW_LANGUAGES, m.group())
             start, end = normalized.original_span(m.start(), m.end())
             found.append(Cue("removal", language, start, end, normalized.original[start:end], m.start(), m.end()))
         return found
