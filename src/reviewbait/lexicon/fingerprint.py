@@ -46,6 +46,7 @@ def lexicon_text() -> str:
             "homoglyphs": normalize._HOMOGLYPHS,
             "leet": normalize._LEET,
             "invisible": sorted(normalize._INVISIBLE),
+            "traditional_to_simplified": sorted(normalize._SIMPLIFIED.items()),
         },
     }
     return json.dumps(parts, ensure_ascii=False, sort_keys=True)

@@ -27,7 +27,7 @@ REVIEW_STEMS = (
     r"|calif[ií]c|califiqu|valór|\bopin[aáe]|votaci|votateci|votatemi"
     r"|评|星|晒|打分|口碑|淘宝|京东|美团|拼多多|天猫|小红书|闲鱼|刷单|刷手|招募"
     # round 20: traditional Chinese (評, 食評), the German comment, and "rvs"
-    r"|評|kommentar|\bkommi\b|\brvs\b"
+    r"|評|曬|淘寶|京東|美團|天貓|小紅書|閒魚|刷單|kommentar|\bkommi\b|\brvs\b"
 )
 
 # Key words evaders disguise, matched letter by letter with substitutes and separators.
@@ -63,7 +63,7 @@ VALUE_STEMS = (
     r"refund|re-?fund|money|cash|free|fr33|gift|voucher|coupon|credit|pay|\$|€|£|¥|₹|back|give|rends|ridò"
     r"|soldi|dinero|dinheiro|geld|argent|reembols|rembours|rimbors|erstatt|gratis|gratuit|退|返|钱|元"
     # round 20: presents, discounts, deposits, "on the house" and payment apps
-    r"|cadeau|offert|regal|omaggi|geschenk|免费|免費|discount|descuent|\bdto\b|desconto|rabatt|remise|sconto"
+    r"|cadeau|offert|regal|omaggi|geschenk|免费|免費|錢|discount|descuent|\bdto\b|desconto|rabatt|remise|sconto"
     r"|deposit|kaution|fianza|cauç|cauzione|押金|on the house|de la casa|da casa|de mi cuenta|aufs haus"
     r"|no charge|sin cargo|sem cobrar|kostenlos|umsonst|paypal|\bpix\b|bizum|venmo|zelle|satispay|twint"
 )

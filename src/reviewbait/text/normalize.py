@@ -24,6 +24,7 @@ from reviewbait.lexicon.disguise import HOMOGLYPHS as _HOMOGLYPHS
 from reviewbait.lexicon.disguise import INVISIBLE as _INVISIBLE
 from reviewbait.lexicon.disguise import KEYWORDS
 from reviewbait.lexicon.disguise import LEET as _LEET
+from reviewbait.lexicon.han import TRADITIONAL_TO_SIMPLIFIED as _SIMPLIFIED
 from reviewbait.text.superscan import Utf8Text, compile_search, superset_finditer, superset_for_re2
 
 _HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
@@ -90,7 +91,9 @@ def _fold_char(ch: str) -> str:
     emoji_word = _EMOJI_WORDS.get(ch)
     if emoji_word is not None:
         return f" {emoji_word} "
-    return unicodedata.normalize("NFKC", ch).casefold()
+    folded = unicodedata.normalize("NFKC", ch).casefold()
+    # a traditional Chinese character reads as its simplified form (評 as 评): the lexicon is simplified
+    return _SIMPLIFIED.get(folded, folded)
 
 
 _ASCII_CONTROL = {i: " " for i in range(32)} | {127: " "}
@@ -381,7 +384,8 @@ def _leet(m: re.Match[str]) -> list[Piece] | None:
 def normalize(text: str) -> NormalizedText:
     """Normalize ``text`` for matching, with a map back to the original characters.
 
-    Steps: NFKC + casefold, invisible characters dropped, emoji read as words, homoglyphs
+    Steps: NFKC + casefold, traditional Chinese characters read as simplified ones, invisible
+    characters dropped, emoji read as words, homoglyphs
     mapped to Latin, masked keywords filled in, leetspeak inside words decoded, spaced or
     dotted letters and split keywords joined, runs of 3+ equal characters cut to 2, white
     space collapsed. Numbers such as "5 stars" or "$10" are left as they are.
