@@ -26,7 +26,8 @@ REVIEW_STEMS = (
     r"|recensi|valut|stelle|voto\b|giudizi"
     r"|calif[ií]c|califiqu|valór|\bopin[aáe]|votaci|votateci|votatemi"
     r"|评|星|晒|打分|口碑|淘宝|京东|美团|拼多多|天猫|小红书|闲鱼|刷单|刷手|招募"
-    # round 20: traditional Chinese (評, 食評), the German comment, and "rvs"
+    # traditional Chinese (評, 曬 and the platforms: the gate reads text before normalization),
+    # the German comment ("Kommi") and "rvs" for reviews
     r"|評|曬|淘寶|京東|美團|天貓|小紅書|閒魚|刷單|kommentar|\bkommi\b|\brvs\b"
 )
 

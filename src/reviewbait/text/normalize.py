@@ -385,10 +385,10 @@ def normalize(text: str) -> NormalizedText:
     """Normalize ``text`` for matching, with a map back to the original characters.
 
     Steps: NFKC + casefold, traditional Chinese characters read as simplified ones, invisible
-    characters dropped, emoji read as words, homoglyphs
-    mapped to Latin, masked keywords filled in, leetspeak inside words decoded, spaced or
-    dotted letters and split keywords joined, runs of 3+ equal characters cut to 2, white
-    space collapsed. Numbers such as "5 stars" or "$10" are left as they are.
+    characters dropped, emoji read as words, homoglyphs mapped to Latin, masked keywords filled
+    in, leetspeak inside words decoded, spaced or dotted letters and split keywords joined, runs
+    of 3+ equal characters cut to 2, white space collapsed. Numbers such as "5 stars" or "$10"
+    are left as they are.
     """
     if not isinstance(text, str):
         raise TypeError(f"normalize() expects str, got {type(text).__name__}")
