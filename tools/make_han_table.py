@@ -16,11 +16,12 @@ Run from the repository root, then retrain (the fingerprint changes)::
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import opencc
 
-BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF))
+BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2A6DF))
 TARGET = Path(__file__).resolve().parents[1] / "src" / "reviewbait" / "lexicon" / "han.py"
 
 HEADER = '''"""Traditional Chinese characters and their simplified forms, one character for one.
@@ -41,11 +42,14 @@ TRADITIONAL_TO_SIMPLIFIED: dict[str, str] = {{pair[0]: pair[1] for pair in "".jo
 
 
 def pairs() -> list[str]:
+    """Each character with another simplified form, unless NFKC (applied first) rewrites it."""
     converter = opencc.OpenCC("t2s")
     found = []
     for low, high in BLOCKS:
         for code in range(low, high + 1):
             char = chr(code)
+            if unicodedata.normalize("NFKC", char) != char:
+                continue  # a compatibility ideograph: NFKC maps it to a unified one first
             simplified = converter.convert(char)
             if simplified != char and len(simplified) == 1:
                 found.append(char + simplified)

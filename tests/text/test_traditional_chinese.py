@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewbait.lexicon import gate_stems, han, head_blocks, zh
+from reviewbait.lexicon import han, head_blocks, zh
+from reviewbait.text import gate
 from reviewbait.text.cues import find_cues
 from reviewbait.text.gate import candidate_mask
 from reviewbait.text.normalize import normalize
@@ -64,4 +65,10 @@ def test_the_gate_passes_traditional_review_words(text: str) -> None:
 
 def test_the_gate_stems_name_traditional_platforms() -> None:
     for word in ("淘寶", "京東", "美團", "天貓", "小紅書"):
-        assert re.search(gate_stems.REVIEW_STEMS, word), word
+        assert re.search(gate.REVIEW_PATTERN, word), word
+
+
+def test_gate_stems_take_every_traditional_form_of_their_chinese_characters() -> None:
+    forms = {"评": "评評", "发": "发發髮"}
+    assert gate.with_traditional("好评|发|review", forms) == "好[评評]|[发發髮]|review"
+    assert "[删刪]" in gate.with_traditional("删")

@@ -26,9 +26,9 @@ REVIEW_STEMS = (
     r"|recensi|valut|stelle|voto\b|giudizi"
     r"|calif[ií]c|califiqu|valór|\bopin[aáe]|votaci|votateci|votatemi"
     r"|评|星|晒|打分|口碑|淘宝|京东|美团|拼多多|天猫|小红书|闲鱼|刷单|刷手|招募"
-    # traditional Chinese (評, 曬 and the platforms: the gate reads text before normalization),
-    # the German comment ("Kommi") and "rvs" for reviews
-    r"|評|曬|淘寶|京東|美團|天貓|小紅書|閒魚|刷單|kommentar|\bkommi\b|\brvs\b"
+    # the German comment ("Kommi") and "rvs" for reviews (traditional Chinese forms of the
+    # Chinese stems are added by text.gate.with_traditional)
+    r"|kommentar|\bkommi\b|\brvs\b"
 )
 
 # Key words evaders disguise, matched letter by letter with substitutes and separators.
@@ -58,13 +58,13 @@ REMOVAL_STEMS = (
     r"|entfern|删|撤"
     # round 20: a post taken down, made to disappear or wiped, as people write it
     r"|taken down|take (?:\S+ ){1,3}down|disappear|dispara[iî]|desaparec|verschwind|sparisc|sparir|effac|apag"
-    r"|weg ?mach|mach\w* (?:\S+ ){0,4}weg\b|runter ?nehm|runter ?nimm|raus ?nehm|raus ?nimm|刪"
+    r"|weg ?mach|mach\w* (?:\S+ ){0,4}weg\b|runter ?nehm|runter ?nimm|raus ?nehm|raus ?nimm"
 )
 VALUE_STEMS = (
     r"refund|re-?fund|money|cash|free|fr33|gift|voucher|coupon|credit|pay|\$|€|£|¥|₹|back|give|rends|ridò"
     r"|soldi|dinero|dinheiro|geld|argent|reembols|rembours|rimbors|erstatt|gratis|gratuit|退|返|钱|元"
     # round 20: presents, discounts, deposits, "on the house" and payment apps
-    r"|cadeau|offert|regal|omaggi|geschenk|免费|免費|錢|discount|descuent|\bdto\b|desconto|rabatt|remise|sconto"
+    r"|cadeau|offert|regal|omaggi|geschenk|免费|discount|descuent|\bdto\b|desconto|rabatt|remise|sconto"
     r"|deposit|kaution|fianza|cauç|cauzione|押金|on the house|de la casa|da casa|de mi cuenta|aufs haus"
     r"|no charge|sin cargo|sem cobrar|kostenlos|umsonst|paypal|\bpix\b|bizum|venmo|zelle|satispay|twint"
 )

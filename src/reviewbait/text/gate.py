@@ -29,6 +29,7 @@ from reviewbait.lexicon.disguise import HOMOGLYPHS as _HOMOGLYPHS
 from reviewbait.lexicon.disguise import INVISIBLE as _INVISIBLE
 from reviewbait.lexicon.disguise import LEET as _LEET
 from reviewbait.lexicon.gate_stems import DISGUISED_REVIEW as _DISGUISED_REVIEW
+from reviewbait.lexicon.han import TRADITIONAL_TO_SIMPLIFIED
 
 __all__ = ["GATE_PATTERN", "REVIEW_PATTERN", "candidate_mask"]
 
@@ -52,9 +53,25 @@ def stems(kind: str, shared: str, modules: dict[str, Any] | None = None) -> str:
     return "|".join(parts)
 
 
-_REVIEW_STEMS = stems("review", gate_stems.REVIEW_STEMS)
-_REMOVAL_STEMS = stems("removal", gate_stems.REMOVAL_STEMS)
-_VALUE_STEMS = stems("value", gate_stems.VALUE_STEMS)
+def _traditional_forms() -> dict[str, str]:
+    """Simplified character → itself and its traditional forms, sorted ("评" → "评評")."""
+    forms: dict[str, set[str]] = {}
+    for traditional, simplified in TRADITIONAL_TO_SIMPLIFIED.items():
+        forms.setdefault(simplified, {simplified}).add(traditional)
+    return {simplified: "".join(sorted(chars)) for simplified, chars in forms.items()}
+
+
+def with_traditional(stems: str, forms: dict[str, str] | None = None) -> str:
+    """``stems`` with each simplified Chinese character also matching its traditional forms
+    (评 → [评評]). The gate reads text before normalization, which maps traditional characters
+    to simplified ones; the stems hold CJK characters only as literals outside classes."""
+    forms = _traditional_forms() if forms is None else forms
+    return "".join(f"[{forms[ch]}]" if ch in forms else ch for ch in stems)
+
+
+_REVIEW_STEMS = with_traditional(stems("review", gate_stems.REVIEW_STEMS))
+_REMOVAL_STEMS = with_traditional(stems("removal", gate_stems.REMOVAL_STEMS))
+_VALUE_STEMS = with_traditional(stems("value", gate_stems.VALUE_STEMS))
 
 _SEPARATORS = "\\s.\\-_*·|/~•'" + "".join(sorted(_INVISIBLE))
 
